@@ -1,0 +1,52 @@
+#include "commands.h"
+
+#include "index_builder.h"
+#include "service/index_paths.h"
+
+#include <unistd.h>
+
+#include <iostream>
+
+namespace attune::cli {
+
+std::string DbOptions::resolved() const { return db.empty() ? service::default_db_path() : db; }
+
+void add_db_option(CLI::App& app, DbOptions& opts) {
+    app.add_option("--db", opts.db, "Index directory (default: $ATTUNE_DB, else .attune/index)");
+}
+
+void setup_index(CLI::App& app, IndexOptions& opts) {
+    add_db_option(app, opts.db);
+    auto* corpus = app.add_option("--corpus", opts.corpus, "Corpus directory (taxonomy.yaml, articles/, clinicians/)");
+    auto* jsonl = app.add_option("--jsonl", opts.jsonl, "JSONL import files, one article or clinician per line");
+    corpus->excludes(jsonl);
+    app.add_option("--taxonomy", opts.taxonomy, "Taxonomy file (default: CORPUS/taxonomy.yaml or corpus/taxonomy.yaml)");
+    app.add_flag("--strict", opts.strict, "Stop at the first bad document without touching the live index");
+}
+
+int run_index(const IndexOptions& opts) {
+    const std::string db_dir = opts.db.resolved();
+    indexer::ReadOptions read;
+    read.corpus_dir = opts.corpus.empty() && opts.jsonl.empty() ? "corpus" : opts.corpus;
+    read.jsonl_files = opts.jsonl;
+    read.taxonomy_path = opts.taxonomy;
+    read.strict = opts.strict;
+
+    indexer::IndexLock lock(db_dir);
+    const indexer::Corpus corpus = indexer::read_corpus(read);
+    for (const std::string& e : corpus.errors) std::cerr << e << "\n";
+    const bool tty = ::isatty(STDERR_FILENO);
+    auto progress = [tty](std::size_t done, std::size_t total) {
+        if (tty) std::cerr << "\rindexing " << done << "/" << total << std::flush;
+    };
+    const indexer::BuildStats stats = indexer::build_index(corpus, db_dir, progress);
+    if (tty) std::cerr << "\r\033[K";
+    char seconds[32];
+    std::snprintf(seconds, sizeof seconds, "%.2f", stats.seconds);
+    std::cerr << "indexed " << stats.articles << " articles, " << stats.clinicians << " clinicians, "
+              << corpus.errors.size() << " rejected in " << seconds << " s into " << db_dir << " ("
+              << stats.generation << ")\n";
+    return corpus.errors.empty() ? kExitOk : kExitInput;
+}
+
+}  // namespace attune::cli

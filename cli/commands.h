@@ -1,0 +1,67 @@
+#pragma once
+#include "service/search_service.h"
+
+#include <CLI/CLI.hpp>
+
+#include <string>
+#include <vector>
+
+namespace attune::cli {
+
+/** Options shared by every subcommand that reads an index. */
+struct DbOptions {
+    std::string db;  ///< empty: service::default_db_path()
+    std::string resolved() const;
+};
+
+struct IndexOptions {
+    DbOptions db;
+    std::string corpus;
+    std::vector<std::string> jsonl;
+    std::string taxonomy;
+    bool strict = false;
+};
+
+struct SearchOptions {
+    DbOptions db;
+    std::string type = "all";
+    std::size_t limit = 10;
+    std::size_t offset = 0;
+    bool json = false;
+    std::string batch;
+    bool explain = false;
+    bool prefix = false;
+    bool baseline = false;
+    std::vector<std::string> concerns, approaches, languages, populations, formats;
+    bool accepting = false;
+    std::string country;
+    std::vector<std::string> words;
+};
+
+struct ShowOptions {
+    DbOptions db;
+    std::string id;
+    bool json = false;
+};
+
+void add_db_option(CLI::App& app, DbOptions& opts);
+
+void setup_index(CLI::App& app, IndexOptions& opts);
+int run_index(const IndexOptions& opts);
+
+void setup_search(CLI::App& app, SearchOptions& opts);
+int run_search(const SearchOptions& opts);
+
+void setup_show(CLI::App& app, ShowOptions& opts);
+int run_show(const ShowOptions& opts);
+
+void setup_taxonomy(CLI::App& app, ShowOptions& opts);
+int run_taxonomy(const ShowOptions& opts);
+
+/** Exit codes, documented in the README. */
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitInput = 1;
+inline constexpr int kExitIndex = 2;
+inline constexpr int kExitLocked = 3;
+
+}  // namespace attune::cli

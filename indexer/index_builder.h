@@ -1,0 +1,45 @@
+#pragma once
+#include "corpus_reader.h"
+
+#include <functional>
+#include <string>
+
+namespace attune::indexer {
+
+struct BuildStats {
+    std::size_t articles = 0;
+    std::size_t clinicians = 0;
+    std::string generation;  ///< name of the generation directory now live
+    double seconds = 0;
+};
+
+/** Called every few documents with (done, total). */
+using ProgressFn = std::function<void(std::size_t, std::size_t)>;
+
+/**
+ * Holds the build lock of an index directory (flock on DIR/.lock) for its lifetime.
+ * Throws IndexLockedError when another build holds it.
+ */
+class IndexLock {
+public:
+    explicit IndexLock(const std::string& db_dir);
+    ~IndexLock();
+    IndexLock(const IndexLock&) = delete;
+    IndexLock& operator=(const IndexLock&) = delete;
+
+private:
+    int m_fd = -1;
+};
+
+/**
+ * Builds a new generation of the index beside the live one and switches to it by renaming a
+ * Xapian stub file (DIR/XAPIANDB) into place. Until that rename the previous index keeps serving;
+ * a build that fails or is killed leaves a generation directory that the next build removes.
+ * Keeps the previous generation for readers that still have it open and removes older ones.
+ */
+BuildStats build_index(const Corpus& corpus, const std::string& db_dir, const ProgressFn& progress);
+
+/** The generation directory name the stub points at, or "" when there is no index. */
+std::string live_generation(const std::string& db_dir);
+
+}  // namespace attune::indexer

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds attune with its tests (warnings as errors) and runs them.
+# Usage: scripts/test.sh            (set ATTUNE_SANITIZERS=ON for an ASan+UBSan build in build-asan/)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/deps.sh
+sanitizers=${ATTUNE_SANITIZERS:-OFF}
+dir=build-test
+[ "$sanitizers" = ON ] && dir=build-asan
+jobs=$(nproc 2>/dev/null || echo 2)
+cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DATTUNE_TESTS=ON -DATTUNE_WERROR=ON \
+  -DATTUNE_SANITIZERS="$sanitizers" >/dev/null
+cmake --build "$dir" -j "$jobs"
+cd "$dir"
+ctest --output-on-failure -j "$jobs"

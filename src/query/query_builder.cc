@@ -1,0 +1,121 @@
+#include "query/query_builder.h"
+
+#include "schema/prefixes.h"
+
+#include <algorithm>
+
+namespace attune::query {
+namespace {
+
+Xapian::Query or_of(const std::vector<Xapian::Query>& parts, Xapian::Query::op op = Xapian::Query::OP_OR) {
+    if (parts.empty()) return Xapian::Query();
+    if (parts.size() == 1) return parts.front();
+    return Xapian::Query(op, parts.begin(), parts.end());
+}
+
+Xapian::Query terms_of(const char* prefix, const std::vector<std::string>& values, bool fold_values) {
+    std::vector<Xapian::Query> parts;
+    for (const std::string& v : values) parts.emplace_back(prefix + (fold_values ? text::fold(v) : v));
+    return or_of(parts);
+}
+
+}  // namespace
+
+bool Filters::empty() const {
+    return types.empty() && concerns.empty() && approaches.empty() && languages.empty() && populations.empty() &&
+           formats.empty() && !accepting_only;
+}
+
+QueryBuilder::QueryBuilder(const taxonomy::Taxonomy& taxonomy, text::Analyzer& analyzer)
+    : m_taxonomy(taxonomy), m_analyzer(analyzer) {}
+
+Xapian::Query QueryBuilder::text_query(const std::vector<text::Token>& tokens, std::string_view original,
+                                       bool prefix_last, std::vector<std::string>* words) const {
+    const bool all_stop = std::all_of(tokens.begin(), tokens.end(), [](const auto& t) { return t.stop; });
+    std::vector<Xapian::Query> parts;
+    for (std::size_t i = 0; i < tokens.size(); ++i) {
+        const text::Token& t = tokens[i];
+        if (t.stop && !all_stop) continue;
+        const bool star = t.end < original.size() && original[t.end] == '*';
+        const bool last_partial = prefix_last && i + 1 == tokens.size() && t.at_end;
+        if ((star || last_partial) && t.word.size() >= 2) {
+            // Wildcards expand to at most 100 terms; the most frequent are kept.
+            parts.emplace_back(Xapian::Query::OP_WILDCARD, std::string(schema::prefix::kText) + t.word, 100,
+                               Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
+            // The word itself may also be complete ("anxiety" typed in full).
+            parts.emplace_back(std::string(schema::prefix::kText) + t.stem);
+        } else {
+            parts.emplace_back(std::string(schema::prefix::kText) + t.stem);
+        }
+        if (words) words->push_back(t.word);
+    }
+    return or_of(parts);
+}
+
+Xapian::Query QueryBuilder::phrase_query(const std::string& phrase) const {
+    std::vector<Xapian::Query> terms;
+    for (const auto& t : m_analyzer.analyze(phrase))
+        if (!t.stop) terms.emplace_back(std::string(schema::prefix::kText) + t.stem);
+    if (terms.size() <= 1) return or_of(terms);
+    // Allow the words of a phrase to sit a few words apart, in order.
+    return Xapian::Query(Xapian::Query::OP_PHRASE, terms.begin(), terms.end(), static_cast<Xapian::termcount>(terms.size() + 2));
+}
+
+Xapian::Query QueryBuilder::concept_query(const DetectedConcept& c, double scale, const QueryWeights& w) const {
+    const taxonomy::Concept* def = m_taxonomy.find(c.id);
+    if (!def) return Xapian::Query();
+    const char* prefix = c.kind == taxonomy::ConceptKind::Concern ? schema::prefix::kConcern : schema::prefix::kApproach;
+    Xapian::Query tag(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(prefix + c.id), w.tag_boost * scale);
+    std::vector<Xapian::Query> phrases;
+    phrases.push_back(phrase_query(def->label));
+    // Short phrases generalise best; long first-person sentences rarely occur verbatim in documents.
+    std::vector<const std::string*> ordered;
+    for (const std::string& p : def->phrases) ordered.push_back(&p);
+    std::stable_sort(ordered.begin(), ordered.end(), [](const auto* a, const auto* b) { return a->size() < b->size(); });
+    for (const std::string* p : ordered) {
+        if (phrases.size() >= w.max_phrases) break;
+        phrases.push_back(phrase_query(*p));
+    }
+    std::erase_if(phrases, [](const Xapian::Query& q) { return q.empty(); });
+    Xapian::Query synonyms(Xapian::Query::OP_SCALE_WEIGHT, or_of(phrases, Xapian::Query::OP_SYNONYM),
+                           w.phrase_boost * scale);
+    return Xapian::Query(Xapian::Query::OP_OR, tag, synonyms);
+}
+
+Xapian::Query QueryBuilder::filter_query(const Filters& f) const {
+    namespace p = schema::prefix;
+    std::vector<Xapian::Query> parts;
+    auto add = [&](Xapian::Query q) { if (!q.empty()) parts.push_back(std::move(q)); };
+    std::vector<std::string> concern_terms, approach_terms;
+    add(terms_of(p::kType, f.types, false));
+    add(terms_of(p::kConcern, f.concerns, false));
+    add(terms_of(p::kApproach, f.approaches, false));
+    add(terms_of(p::kLanguage, f.languages, true));
+    add(terms_of(p::kPopulation, f.populations, false));
+    add(terms_of(p::kFormat, f.formats, false));
+    if (f.accepting_only) add(Xapian::Query(std::string(p::kAccepting) + "yes"));
+    return or_of(parts, Xapian::Query::OP_AND);
+}
+
+QueryPlan QueryBuilder::build(const std::vector<text::Token>& tokens, std::string_view original,
+                              const Detection& detection, const Filters& filters, const BuildOptions& options) const {
+    QueryPlan plan;
+    plan.text = text_query(tokens, original, options.prefix_last, &plan.words);
+    std::vector<Xapian::Query> boosts;
+    const double top = detection.concepts.empty() ? 1.0 : detection.concepts.front().score;
+    for (std::size_t i = 0; i < detection.concepts.size() && i < options.weights.max_concepts; ++i) {
+        const DetectedConcept& c = detection.concepts[i];
+        Xapian::Query q = concept_query(c, c.score / top, options.weights);
+        if (!q.empty()) boosts.push_back(std::move(q));
+    }
+    plan.concepts = or_of(boosts);
+    Xapian::Query matcher = plan.concepts.empty() ? plan.text
+                            : plan.text.empty()   ? plan.concepts
+                                                  : Xapian::Query(Xapian::Query::OP_OR, plan.text, plan.concepts);
+    const Xapian::Query filter = filter_query(filters);
+    if (matcher.empty()) matcher = filter.empty() ? Xapian::Query() : Xapian::Query::MatchAll;
+    plan.combined = filter.empty() ? matcher : Xapian::Query(Xapian::Query::OP_FILTER, matcher, filter);
+    return plan;
+}
+
+}  // namespace attune::query

@@ -1,0 +1,106 @@
+#include "results/result.h"
+
+#include "schema/prefixes.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cmath>
+
+namespace attune::results {
+namespace {
+
+bool doc_has_term(const Xapian::Document& doc, const std::string& term) {
+    Xapian::TermIterator it = doc.termlist_begin();
+    it.skip_to(term);
+    return it != doc.termlist_end() && *it == term;
+}
+
+double round3(double v) { return std::round(v * 1000.0) / 1000.0; }
+
+std::string quote_list(const std::vector<std::string>& items) {
+    std::string out;
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        if (i) out += i + 1 == items.size() ? " and " : ", ";
+        out += "\"" + items[i] + "\"";
+    }
+    return out;
+}
+
+}  // namespace
+
+std::vector<std::string> explain_match(const WhyContext& ctx, const Xapian::Document& doc,
+                                       const std::vector<std::string>& matching_terms) {
+    namespace p = schema::prefix;
+    std::vector<std::string> why;
+    for (const auto& c : ctx.detection.concepts) {
+        const char* prefix = c.kind == taxonomy::ConceptKind::Concern ? p::kConcern : p::kApproach;
+        if (doc_has_term(doc, prefix + c.id))
+            why.push_back("about " + c.label + " (you wrote " + quote_list(c.matched) + ")");
+    }
+    struct FieldName { const char* prefix; const char* name; };
+    static const FieldName fields[] = {{p::kTitle, "title"}, {p::kHeading, "headings"}, {p::kSummary, "summary"},
+                                       {p::kTopics, "listed concerns"}, {p::kBody, "text"}};
+    std::vector<std::string> own_words, related_words;
+    for (const std::string& term : matching_terms) {
+        if (term.size() < 2 || term[0] != 'Z' || (term[1] >= 'A' && term[1] <= 'Z')) continue;
+        const std::string stem = term.substr(1);
+        const bool own = std::find(ctx.user_stems.begin(), ctx.user_stems.end(), stem) != ctx.user_stems.end();
+        std::string where;
+        for (const auto& f : fields)
+            if (doc_has_term(doc, f.prefix + stem)) { where = f.name; break; }
+        const std::string desc = stem + (where.empty() ? "" : " (" + where + ")");
+        (own ? own_words : related_words).push_back(desc);
+    }
+    auto join = [](const std::vector<std::string>& v) {
+        std::string out;
+        for (std::size_t i = 0; i < v.size(); ++i) out += (i ? ", " : "") + v[i];
+        return out;
+    };
+    if (!own_words.empty()) why.push_back("matches your words: " + join(own_words));
+    if (!related_words.empty()) why.push_back("uses related words: " + join(related_words));
+    return why;
+}
+
+nlohmann::json to_json(const SearchResponse& r) {
+    using nlohmann::json;
+    json concepts = json::array();
+    for (const auto& c : r.detection.concepts)
+        concepts.push_back({{"id", c.id}, {"kind", taxonomy::kind_name(c.kind)}, {"label", c.label},
+                            {"score", round3(c.score)}, {"matched", c.matched}});
+    json crisis = nullptr;
+    if (r.crisis) {
+        json res = json::array();
+        for (const auto& x : r.crisis->resources) res.push_back({{"name", x.name}, {"contact", x.contact}, {"url", x.url}});
+        crisis = {{"message", r.crisis->message}, {"concepts", r.crisis->concepts}, {"resources", res}};
+    }
+    json articles = json::array();
+    for (const auto& a : r.articles)
+        articles.push_back({{"id", a.record.id}, {"title", a.record.title}, {"url", a.record.url},
+                            {"kind", a.record.kind}, {"score", round3(a.score)}, {"concerns", a.record.concerns},
+                            {"approaches", a.record.approaches}, {"summary", a.record.summary},
+                            {"author", a.record.author}, {"updated", a.record.updated}, {"snippet", a.snippet},
+                            {"why", a.why}});
+    json clinicians = json::array();
+    for (const auto& h : r.clinicians) {
+        const auto& c = h.record;
+        clinicians.push_back({{"id", c.id}, {"name", c.name}, {"credentials", c.credentials}, {"url", c.url},
+                              {"score", round3(h.score)}, {"concerns", c.concerns}, {"approaches", c.approaches},
+                              {"populations", c.populations}, {"languages", c.languages}, {"formats", c.formats},
+                              {"accepting_new_clients", c.accepting_new_clients},
+                              {"location", schema::to_json(c.location)}, {"fictional", c.fictional},
+                              {"snippet", h.snippet}, {"why", h.why}});
+    }
+    json out = {{"query", r.query},
+                {"concepts", concepts},
+                {"crisis", crisis},
+                {"suggestion", r.suggestion ? json(*r.suggestion) : json(nullptr)},
+                {"articles", articles},
+                {"clinicians", clinicians},
+                {"total", {{"articles", r.total_articles}, {"clinicians", r.total_clinicians}}},
+                {"took_ms", round3(r.took_ms)}};
+    if (!r.explain.empty()) out["explain"] = r.explain;
+    return out;
+}
+
+}  // namespace attune::results

@@ -1,0 +1,66 @@
+#pragma once
+#include "query/concept_detector.h"
+#include "query/query_builder.h"
+#include "schema/records.h"
+#include "taxonomy/crisis.h"
+#include "taxonomy/taxonomy.h"
+
+#include <nlohmann/json_fwd.hpp>
+#include <xapian.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace attune::results {
+
+struct ArticleHit {
+    schema::Article record;
+    double score = 0;
+    std::string snippet;  ///< HTML-escaped text with <mark> around matched words
+    std::vector<std::string> why;
+};
+
+struct ClinicianHit {
+    schema::Clinician record;
+    double score = 0;
+    std::string snippet;
+    std::vector<std::string> why;
+};
+
+/** Shown first when a query suggests someone may be in danger. */
+struct CrisisNotice {
+    std::string message;
+    std::vector<std::string> concepts;
+    std::vector<std::string> matched;
+    std::vector<taxonomy::CrisisResource> resources;
+};
+
+struct SearchResponse {
+    std::string query;
+    query::Detection detection;
+    std::optional<CrisisNotice> crisis;
+    std::optional<std::string> suggestion;
+    std::vector<ArticleHit> articles;
+    std::vector<ClinicianHit> clinicians;
+    Xapian::doccount total_articles = 0;
+    Xapian::doccount total_clinicians = 0;
+    double took_ms = 0;
+    std::string explain;  ///< the Xapian query, when asked for
+};
+
+/** The JSON contract of docs/api.md, shared by the CLI and HTTP. */
+nlohmann::json to_json(const SearchResponse& r);
+
+/** Everything needed to say why one document matched. */
+struct WhyContext {
+    const taxonomy::Taxonomy& taxonomy;
+    const query::Detection& detection;
+    const std::vector<std::string>& user_stems;
+};
+
+/** Reasons in words a person reads: concepts the document is about, words and the fields they are in. */
+std::vector<std::string> explain_match(const WhyContext& ctx, const Xapian::Document& doc,
+                                       const std::vector<std::string>& matching_terms);
+
+}  // namespace attune::results

@@ -1,0 +1,147 @@
+#include "service/search_service.h"
+
+#include "errors.h"
+#include "schema/prefixes.h"
+#include "schema/records.h"
+
+#include <chrono>
+
+namespace attune::service {
+namespace {
+
+constexpr std::size_t kMaxQueryBytes = 100 * 1024;
+constexpr std::size_t kMaxLimit = 100;
+constexpr Xapian::doccount kCheckAtLeast = 1000;
+constexpr std::size_t kSnippetLength = 200;
+
+Xapian::Database open_database(const std::string& path) {
+    try {
+        return Xapian::Database(path);
+    } catch (const Xapian::Error& e) {
+        throw IndexError("no readable index at " + path + " (" + e.get_msg() +
+                         "); build one with: attune index --corpus corpus --db " + path);
+    }
+}
+
+}  // namespace
+
+SearchService::SearchService(const std::string& db_path) : m_db(open_database(db_path)) {
+    try {
+        const std::string tax = m_db.get_metadata(schema::meta::kTaxonomy);
+        if (tax.empty()) throw IndexError("the index at " + db_path + " has no taxonomy; rebuild it with attune index");
+        m_taxonomy = taxonomy::Taxonomy::from_json(nlohmann::json::parse(tax));
+        const std::string crisis = m_db.get_metadata(schema::meta::kCrisis);
+        if (!crisis.empty()) m_crisis = taxonomy::CrisisResources::from_json(nlohmann::json::parse(crisis));
+    } catch (const nlohmann::json::exception& e) {
+        throw IndexError("the index at " + db_path + " has unreadable metadata (" + e.what() + "); rebuild it");
+    } catch (const Xapian::Error& e) {
+        throw IndexError("cannot read the index at " + db_path + ": " + e.get_msg());
+    }
+    m_detector = std::make_unique<query::ConceptDetector>(m_taxonomy, m_analyzer);
+    m_builder = std::make_unique<query::QueryBuilder>(m_taxonomy, m_analyzer);
+}
+
+std::string SearchService::generation() const { return m_db.get_metadata(schema::meta::kGeneration); }
+
+query::Detection SearchService::detect(const std::string& text) {
+    return m_detector->detect(m_analyzer.analyze(text), text);
+}
+
+results::SearchResponse SearchService::search(const SearchRequest& request) {
+    const auto started = std::chrono::steady_clock::now();
+    if (request.query.size() > kMaxQueryBytes) throw UsageError("query: longer than 100 KiB");
+    if (request.limit > kMaxLimit) throw UsageError("limit: must be at most 100");
+    results::SearchResponse out;
+    out.query = request.query;
+    const auto tokens = m_analyzer.analyze(request.query);
+    if (tokens.empty() && request.filters.empty()) throw UsageError("query: empty (type some words or give a filter)");
+
+    if (!request.baseline) out.detection = m_detector->detect(tokens, request.query);
+    if (!out.detection.crisis_concepts.empty()) {
+        results::CrisisNotice notice{m_crisis.message, out.detection.crisis_concepts, out.detection.crisis_matched, {}};
+        for (const std::string& kind : out.detection.crisis_concepts)
+            for (auto& r : m_crisis.for_kind(request.country, kind)) {
+                const bool seen = std::any_of(notice.resources.begin(), notice.resources.end(),
+                                              [&](const auto& x) { return x.name == r.name; });
+                if (!seen) notice.resources.push_back(std::move(r));
+            }
+        out.crisis = std::move(notice);
+    }
+
+    query::BuildOptions options;
+    options.prefix_last = request.prefix;
+    const query::QueryPlan plan = m_builder->build(tokens, request.query, out.detection, request.filters, options);
+    if (request.explain) out.explain = plan.describe();
+    try {
+        if (request.type != ResultType::Clinician) run_type("article", plan, request, out);
+        if (request.type != ResultType::Article) run_type("clinician", plan, request, out);
+    } catch (const Xapian::DatabaseModifiedError&) {
+        m_db.reopen();
+        out.articles.clear();
+        out.clinicians.clear();
+        if (request.type != ResultType::Clinician) run_type("article", plan, request, out);
+        if (request.type != ResultType::Article) run_type("clinician", plan, request, out);
+    }
+    out.took_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+    return out;
+}
+
+void SearchService::run_type(const char* type, const query::QueryPlan& plan, const SearchRequest& request,
+                             results::SearchResponse& out) {
+    const bool articles = std::string_view(type) == "article";
+    if (plan.combined.empty()) return;
+    Xapian::Enquire enquire(m_db);
+    enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, plan.combined,
+                                    Xapian::Query(std::string(schema::prefix::kType) + type)));
+    const Xapian::MSet mset = enquire.get_mset(static_cast<Xapian::doccount>(request.offset),
+                                               static_cast<Xapian::doccount>(request.limit), kCheckAtLeast);
+    (articles ? out.total_articles : out.total_clinicians) = mset.get_matches_estimated();
+    std::vector<std::string> user_stems;
+    for (const std::string& w : plan.words) user_stems.push_back(m_analyzer.stem(w));
+    const results::WhyContext why_ctx{m_taxonomy, out.detection, user_stems};
+    const unsigned snippet_flags = Xapian::MSet::SNIPPET_BACKGROUND_MODEL | Xapian::MSet::SNIPPET_EXHAUSTIVE;
+    for (auto it = mset.begin(); it != mset.end(); ++it) {
+        const Xapian::Document doc = it.get_document();
+        const nlohmann::json data = nlohmann::json::parse(doc.get_data());
+        std::vector<std::string> terms(enquire.get_matching_terms_begin(it), enquire.get_matching_terms_end(it));
+        if (articles) {
+            results::ArticleHit hit{schema::article_from_json(data), it.get_weight(), {}, {}};
+            const std::string& text = hit.record.body.empty() ? hit.record.summary : hit.record.body;
+            hit.snippet = mset.snippet(text, kSnippetLength, m_stemmer, snippet_flags, "<mark>", "</mark>", "…");
+            hit.why = results::explain_match(why_ctx, doc, terms);
+            out.articles.push_back(std::move(hit));
+        } else {
+            results::ClinicianHit hit{schema::clinician_from_json(data), it.get_weight(), {}, {}};
+            hit.snippet = mset.snippet(hit.record.bio, kSnippetLength, m_stemmer, snippet_flags, "<mark>", "</mark>", "…");
+            hit.why = results::explain_match(why_ctx, doc, terms);
+            out.clinicians.push_back(std::move(hit));
+        }
+    }
+}
+
+std::optional<nlohmann::json> SearchService::find_document(const std::string& id) {
+    const std::string term = std::string(schema::prefix::kId) + id;
+    Xapian::PostingIterator p = m_db.postlist_begin(term);
+    if (p == m_db.postlist_end(term)) return std::nullopt;
+    return nlohmann::json::parse(m_db.get_document(*p).get_data());
+}
+
+std::vector<ConceptCount> SearchService::concept_counts() {
+    std::vector<ConceptCount> out;
+    const Xapian::doccount all = m_db.get_doccount();
+    for (const auto& c : m_taxonomy.concepts()) {
+        const char* prefix = c.kind == taxonomy::ConceptKind::Concern ? schema::prefix::kConcern : schema::prefix::kApproach;
+        ConceptCount cc{&c, 0, 0};
+        for (const char* type : {"article", "clinician"}) {
+            Xapian::Enquire enquire(m_db);
+            enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, Xapian::Query(prefix + c.id),
+                                            Xapian::Query(std::string(schema::prefix::kType) + type)));
+            const auto n = enquire.get_mset(0, 0, all).get_matches_estimated();
+            (std::string_view(type) == "article" ? cc.articles : cc.clinicians) = n;
+        }
+        out.push_back(cc);
+    }
+    return out;
+}
+
+}  // namespace attune::service

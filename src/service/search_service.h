@@ -1,0 +1,78 @@
+#pragma once
+#include "query/concept_detector.h"
+#include "query/query_builder.h"
+#include "results/result.h"
+#include "taxonomy/crisis.h"
+#include "taxonomy/taxonomy.h"
+#include "text/analyzer.h"
+
+#include <nlohmann/json.hpp>
+#include <xapian.h>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace attune::service {
+
+enum class ResultType { All, Article, Clinician };
+
+/** One search, as every transport asks for it. */
+struct SearchRequest {
+    std::string query;
+    ResultType type = ResultType::All;
+    std::size_t limit = 10;
+    std::size_t offset = 0;
+    query::Filters filters;  ///< `types` is set from `type`
+    bool explain = false;
+    bool prefix = false;     ///< as-you-type: the last word may be incomplete
+    bool baseline = false;   ///< plain BM25 over the text fields: no concepts, no boosts
+    std::string country;     ///< for crisis resources; empty = the corpus default
+};
+
+/** Concept with the number of documents tagged with it (directly or through narrower concepts). */
+struct ConceptCount {
+    const taxonomy::Concept* def;
+    Xapian::doccount articles;
+    Xapian::doccount clinicians;
+};
+
+/**
+ * The one entry point of the core: opens an index and answers searches against it.
+ * Not thread-safe (Xapian objects are not): give each thread its own SearchService.
+ */
+class SearchService {
+public:
+    /** Opens the index at `db_path`; IndexError with a how-to-build hint when that fails. */
+    explicit SearchService(const std::string& db_path);
+
+    /** UsageError for bad requests (empty query without filters, limit out of range). */
+    results::SearchResponse search(const SearchRequest& request);
+
+    /** The stored record of an article or clinician, or nullopt. */
+    std::optional<nlohmann::json> find_document(const std::string& id);
+
+    std::vector<ConceptCount> concept_counts();
+
+    const taxonomy::Taxonomy& taxonomy() const { return m_taxonomy; }
+    Xapian::Database& database() { return m_db; }
+    std::string generation() const;
+
+    /** Analysis and concept detection alone (for tests and benchmarks). */
+    query::Detection detect(const std::string& text);
+
+private:
+    void run_type(const char* type, const query::QueryPlan& plan, const SearchRequest& request,
+                  results::SearchResponse& out);
+
+    Xapian::Database m_db;
+    taxonomy::Taxonomy m_taxonomy;
+    taxonomy::CrisisResources m_crisis;
+    text::Analyzer m_analyzer;
+    std::unique_ptr<query::ConceptDetector> m_detector;
+    std::unique_ptr<query::QueryBuilder> m_builder;
+    Xapian::Stem m_stemmer{"english"};
+};
+
+}  // namespace attune::service

@@ -1,0 +1,73 @@
+#include "taxonomy/crisis.h"
+
+#include "errors.h"
+#include "taxonomy/taxonomy_yaml.h"
+#include "taxonomy/yaml_strict.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+
+namespace attune::taxonomy {
+
+std::vector<CrisisResource> CrisisResources::for_kind(const std::string& country, const std::string& kind) const {
+    auto it = countries.find(country);
+    if (it == countries.end()) it = countries.find(default_country);
+    std::vector<CrisisResource> out;
+    if (it == countries.end()) return out;
+    for (const CrisisResource& r : it->second)
+        if (r.kinds.empty() || std::find(r.kinds.begin(), r.kinds.end(), kind) != r.kinds.end()) out.push_back(r);
+    return out;
+}
+
+nlohmann::json CrisisResources::to_json() const {
+    nlohmann::json c = nlohmann::json::object();
+    for (const auto& [country, list] : countries) {
+        nlohmann::json arr = nlohmann::json::array();
+        for (const CrisisResource& r : list)
+            arr.push_back({{"name", r.name}, {"contact", r.contact}, {"url", r.url}, {"kinds", r.kinds}});
+        c[country] = arr;
+    }
+    return {{"message", message}, {"default_country", default_country}, {"countries", c}};
+}
+
+CrisisResources CrisisResources::from_json(const nlohmann::json& j) {
+    CrisisResources out;
+    out.message = j.value("message", "");
+    out.default_country = j.value("default_country", "US");
+    for (const auto& [country, list] : j.at("countries").items())
+        for (const auto& r : list)
+            out.countries[country].push_back({r.value("name", ""), r.value("contact", ""), r.value("url", ""),
+                                              r.value("kinds", std::vector<std::string>{})});
+    return out;
+}
+
+CrisisResources load_crisis_yaml(const std::string& path) {
+    const YAML::Node root = parse_yaml_strict(read_text_file(path), path);
+    CrisisResources out;
+    auto need = [&](const YAML::Node& map, const char* field) {
+        const YAML::Node n = map[field];
+        if (!n || !n.IsScalar()) throw InputError(yaml_where(map, path) + ": " + field + ": required text is missing");
+        return n.as<std::string>();
+    };
+    out.message = need(root, "message");
+    out.default_country = need(root, "default_country");
+    const YAML::Node countries = root["countries"];
+    if (!countries || !countries.IsMap()) throw InputError(path + ":1: countries: expected a mapping of country codes");
+    for (const auto& entry : countries) {
+        const std::string code = entry.first.as<std::string>();
+        if (!entry.second.IsSequence())
+            throw InputError(yaml_where(entry.second, path) + ": countries." + code + ": expected a list of resources");
+        for (const auto& r : entry.second) {
+            CrisisResource res{need(r, "name"), need(r, "contact"), "", {}};
+            if (r["url"]) res.url = r["url"].as<std::string>();
+            if (r["kinds"]) res.kinds = r["kinds"].as<std::vector<std::string>>();
+            out.countries[code].push_back(std::move(res));
+        }
+    }
+    if (!out.countries.count(out.default_country))
+        throw InputError(path + ":1: default_country: '" + out.default_country + "' has no resources listed");
+    return out;
+}
+
+}  // namespace attune::taxonomy

@@ -1,0 +1,129 @@
+// Loading the taxonomy from YAML, with strict parsing shared by the article front matter.
+#include "errors.h"
+#include "taxonomy/taxonomy_yaml.h"
+#include "taxonomy/yaml_strict.h"
+#include "text/utf8.h"
+
+#include <yaml-cpp/eventhandler.h>
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+namespace attune::taxonomy {
+namespace {
+
+class AliasRejecter : public YAML::EventHandler {
+public:
+    AliasRejecter(const std::string& path, int first_line) : m_path(path), m_first(first_line) {}
+    void OnDocumentStart(const YAML::Mark&) override {}
+    void OnDocumentEnd() override {}
+    void OnNull(const YAML::Mark& m, YAML::anchor_t a) override { check(m, a); }
+    void OnAlias(const YAML::Mark& m, YAML::anchor_t) override { fail(m, "aliases (*name) are not allowed"); }
+    void OnScalar(const YAML::Mark& m, const std::string&, YAML::anchor_t a, const std::string&) override { check(m, a); }
+    void OnSequenceStart(const YAML::Mark& m, const std::string&, YAML::anchor_t a, YAML::EmitterStyle::value) override { check(m, a); }
+    void OnSequenceEnd() override {}
+    void OnMapStart(const YAML::Mark& m, const std::string&, YAML::anchor_t a, YAML::EmitterStyle::value) override { check(m, a); }
+    void OnMapEnd() override {}
+
+private:
+    void check(const YAML::Mark& m, YAML::anchor_t a) {
+        if (a != YAML::NullAnchor) fail(m, "anchors (&name) are not allowed");
+    }
+    [[noreturn]] void fail(const YAML::Mark& m, const std::string& what) {
+        throw InputError(m_path + ":" + std::to_string(m.line + m_first) + ": yaml: " + what);
+    }
+    std::string m_path;
+    int m_first;
+};
+
+std::string read_small_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw InputError(path + ": cannot open file");
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    std::string text = ss.str();
+    if (text.size() > kMaxFileBytes) throw InputError(path + ": file is larger than 1 MiB");
+    if (auto bad = text::find_invalid_utf8(text); bad != std::string::npos) {
+        const auto line = 1 + std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(bad), '\n');
+        throw InputError(path + ":" + std::to_string(line) + ": invalid UTF-8 at byte " + std::to_string(bad));
+    }
+    return text;
+}
+
+std::vector<std::string> string_list(const YAML::Node& map, const char* field, const std::string& path) {
+    const YAML::Node n = map[field];
+    if (!n || n.IsNull()) return {};
+    if (!n.IsSequence()) throw InputError(yaml_where(n, path) + ": " + field + ": expected a list of strings");
+    std::vector<std::string> out;
+    for (const auto& item : n) {
+        if (!item.IsScalar()) throw InputError(yaml_where(item, path) + ": " + field + ": expected a string");
+        out.push_back(item.as<std::string>());
+    }
+    return out;
+}
+
+std::string required_string(const YAML::Node& map, const char* field, const std::string& path) {
+    const YAML::Node n = map[field];
+    if (!n || n.IsNull()) throw InputError(yaml_where(map, path) + ": " + field + ": required field is missing");
+    if (!n.IsScalar()) throw InputError(yaml_where(n, path) + ": " + field + ": expected a string");
+    return n.as<std::string>();
+}
+
+bool optional_bool(const YAML::Node& map, const char* field, const std::string& path) {
+    const YAML::Node n = map[field];
+    if (!n || n.IsNull()) return false;
+    try {
+        return n.as<bool>();
+    } catch (const YAML::Exception&) {
+        throw InputError(yaml_where(n, path) + ": " + field + ": expected true or false");
+    }
+}
+
+}  // namespace
+
+YAML::Node parse_yaml_strict(std::string_view text, const std::string& path, int first_line) {
+    try {
+        std::istringstream events{std::string(text)};
+        YAML::Parser parser(events);
+        AliasRejecter rejecter(path, first_line);
+        while (parser.HandleNextDocument(rejecter)) {}
+        return YAML::Load(std::string(text));
+    } catch (const YAML::Exception& e) {
+        throw InputError(path + ":" + std::to_string(e.mark.line + first_line) + ": yaml: " + e.msg);
+    }
+}
+
+std::string yaml_where(const YAML::Node& node, const std::string& path, int first_line) {
+    const int line = node.Mark().line;
+    return path + ":" + std::to_string(line < 0 ? first_line : line + first_line);
+}
+
+std::string read_text_file(const std::string& path) { return read_small_file(path); }
+
+Taxonomy load_taxonomy_yaml(const std::string& path) {
+    const YAML::Node root = parse_yaml_strict(read_small_file(path), path);
+    const YAML::Node list = root["concepts"];
+    if (!list || !list.IsSequence()) throw InputError(path + ":1: concepts: expected a list of concepts");
+    std::vector<Concept> concepts;
+    for (const auto& n : list) {
+        if (!n.IsMap()) throw InputError(yaml_where(n, path) + ": concepts: each concept must be a mapping");
+        Concept c;
+        c.id = required_string(n, "id", path);
+        const std::string kind = required_string(n, "kind", path);
+        if (kind != "concern" && kind != "approach")
+            throw InputError(yaml_where(n["kind"], path) + ": kind: must be concern or approach, not '" + kind + "'");
+        c.kind = kind == "concern" ? ConceptKind::Concern : ConceptKind::Approach;
+        c.label = required_string(n, "label", path);
+        c.description = required_string(n, "description", path);
+        c.broader = string_list(n, "broader", path);
+        c.related = string_list(n, "related", path);
+        c.phrases = string_list(n, "phrases", path);
+        c.crisis_phrases = string_list(n, "crisis_phrases", path);
+        c.crisis = optional_bool(n, "crisis", path);
+        concepts.push_back(std::move(c));
+    }
+    return Taxonomy(std::move(concepts), path);
+}
+
+}  // namespace attune::taxonomy
