@@ -1,5 +1,6 @@
 #include "index_builder.h"
 
+#include "profile_training.h"
 #include "schema/document.h"
 #include "schema/prefixes.h"
 #include "service/index_paths.h"
@@ -135,6 +136,7 @@ BuildStats build_index(const Corpus& corpus, const std::string& db_dir, const Pr
         add_taxonomy_spelling(db, corpus.taxonomy, analyzer);
         db.set_metadata(schema::meta::kTaxonomy, corpus.taxonomy.to_json().dump());
         db.set_metadata(schema::meta::kCrisis, corpus.crisis.to_json().dump());
+        db.set_metadata(schema::meta::kProfiles, train_concept_profiles(corpus, analyzer).to_json().dump());
         db.set_metadata(schema::meta::kGeneration, generation);
         db.set_metadata(schema::meta::kBuiltAt, now_iso());
         db.set_metadata(schema::meta::kSchema, schema::kSchemaVersion);

@@ -40,8 +40,41 @@ std::string Detection::describe() const {
     return out;
 }
 
-ConceptDetector::ConceptDetector(const taxonomy::Taxonomy& taxonomy, text::Analyzer& analyzer)
-    : m_taxonomy(taxonomy), m_matcher(taxonomy, analyzer) {}
+ConceptDetector::ConceptDetector(const taxonomy::Taxonomy& taxonomy, text::Analyzer& analyzer,
+                                 const taxonomy::ConceptProfiles* profiles, DetectorWeights weights)
+    : m_taxonomy(taxonomy), m_matcher(taxonomy, analyzer), m_profiles(profiles), m_weights(weights) {}
+
+void ConceptDetector::add_profile_concepts(const std::vector<text::Token>& tokens, std::string_view original,
+                                           Detection& out) const {
+    if (!m_profiles || m_profiles->empty()) return;
+    std::vector<std::string> stems;
+    for (const auto& t : tokens)
+        if (!t.stop && !t.negator) stems.push_back(t.stem);
+    const auto scores = m_profiles->score(stems);
+    if (scores.empty() || scores.front().score < m_weights.profile_min) return;
+    const double top = scores.front().score;
+    const double confidence = std::min(1.0, top / m_weights.profile_saturation);
+    for (std::size_t i = 0; i < scores.size() && i < m_weights.profile_max; ++i) {
+        const auto& ps = scores[i];
+        if (ps.score < m_weights.profile_min || ps.score < m_weights.profile_ratio * top) break;
+        if (std::find(out.negated.begin(), out.negated.end(), ps.id) != out.negated.end()) continue;
+        const taxonomy::Concept* def = m_taxonomy.find(ps.id);
+        if (!def) continue;
+        const double add = m_weights.profile_share * confidence * ps.score / top;
+        auto it = std::find_if(out.concepts.begin(), out.concepts.end(), [&](const auto& c) { return c.id == ps.id; });
+        if (it == out.concepts.end()) {
+            out.concepts.push_back({def->id, def->kind, def->label, 0.0, {}, {}});
+            it = std::prev(out.concepts.end());
+        }
+        it->score += add;
+        for (const std::string& stem : ps.evidence)
+            for (const auto& t : tokens)
+                if (t.stem == stem) {
+                    push_unique(it->matched, std::string(original.substr(t.start, t.end - t.start)));
+                    break;
+                }
+    }
+}
 
 Detection ConceptDetector::detect(const std::vector<text::Token>& tokens, std::string_view original) const {
     const auto matches = m_matcher.match(tokens);
@@ -88,6 +121,7 @@ Detection ConceptDetector::detect(const std::vector<text::Token>& tokens, std::s
         const taxonomy::Concept& c = concepts[index];
         out.concepts.push_back({c.id, c.kind, c.label, score, std::move(a.matched), std::move(a.phrases)});
     }
+    add_profile_concepts(tokens, original, out);
     std::stable_sort(out.concepts.begin(), out.concepts.end(),
                      [](const DetectedConcept& x, const DetectedConcept& y) { return x.score > y.score; });
     std::erase_if(out.negated, [&](const std::string& id) {

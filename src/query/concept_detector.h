@@ -1,4 +1,5 @@
 #pragma once
+#include "taxonomy/concept_profiles.h"
 #include "taxonomy/phrase_matcher.h"
 #include "taxonomy/taxonomy.h"
 #include "text/analyzer.h"
@@ -30,21 +31,36 @@ struct Detection {
     std::string describe() const;
 };
 
+/** How phrase matches and the statistical profiles combine; tuned on queries/ and the dev split. */
+struct DetectorWeights {
+    double profile_share = 1.0;      ///< the strongest profile concept is worth this many phrase units
+    double profile_saturation = 6.0; ///< profile score at which its confidence is full
+    double profile_min = 1.5;        ///< profile scores below this are ignored
+    double profile_ratio = 0.5;      ///< profile concepts weaker than this share of the best are ignored
+    std::size_t profile_max = 4;     ///< profile concepts considered per text
+};
+
 /**
- * Finds taxonomy concepts in analysed text with the phrase matcher. Negated phrases do not
- * count, except for crisis phrases: safety comes first, so "I'm not suicidal but..." still shows help.
+ * Finds taxonomy concepts in analysed text: phrase matches first, then the statistical profiles
+ * for words no phrase covers. Negated phrases do not count, except crisis phrases: safety comes
+ * first, so "I'm not suicidal but..." still shows help. Profiles never raise a crisis on their own.
  */
 class ConceptDetector {
 public:
-    ConceptDetector(const taxonomy::Taxonomy& taxonomy, text::Analyzer& analyzer);
+    ConceptDetector(const taxonomy::Taxonomy& taxonomy, text::Analyzer& analyzer,
+                    const taxonomy::ConceptProfiles* profiles = nullptr, DetectorWeights weights = {});
 
     Detection detect(const std::vector<text::Token>& tokens, std::string_view original) const;
 
     const taxonomy::PhraseMatcher& matcher() const { return m_matcher; }
 
 private:
+    void add_profile_concepts(const std::vector<text::Token>& tokens, std::string_view original, Detection& out) const;
+
     const taxonomy::Taxonomy& m_taxonomy;
     taxonomy::PhraseMatcher m_matcher;
+    const taxonomy::ConceptProfiles* m_profiles;
+    DetectorWeights m_weights;
 };
 
 }  // namespace attune::query

@@ -50,6 +50,7 @@ inline constexpr Xapian::termcount kBody = 1;
 namespace meta {
 inline constexpr const char* kTaxonomy = "attune:taxonomy";    ///< compiled taxonomy, JSON
 inline constexpr const char* kCrisis = "attune:crisis";        ///< crisis resources, JSON
+inline constexpr const char* kProfiles = "attune:profiles";    ///< learned concept term profiles, JSON
 inline constexpr const char* kGeneration = "attune:generation";
 inline constexpr const char* kBuiltAt = "attune:built_at";
 inline constexpr const char* kSchema = "attune:schema";        ///< schema version

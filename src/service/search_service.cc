@@ -32,12 +32,14 @@ SearchService::SearchService(const std::string& db_path) : m_db(open_database(db
         m_taxonomy = taxonomy::Taxonomy::from_json(nlohmann::json::parse(tax));
         const std::string crisis = m_db.get_metadata(schema::meta::kCrisis);
         if (!crisis.empty()) m_crisis = taxonomy::CrisisResources::from_json(nlohmann::json::parse(crisis));
+        const std::string profiles = m_db.get_metadata(schema::meta::kProfiles);
+        if (!profiles.empty()) m_profiles = taxonomy::ConceptProfiles::from_json(nlohmann::json::parse(profiles));
     } catch (const nlohmann::json::exception& e) {
         throw IndexError("the index at " + db_path + " has unreadable metadata (" + e.what() + "); rebuild it");
     } catch (const Xapian::Error& e) {
         throw IndexError("cannot read the index at " + db_path + ": " + e.get_msg());
     }
-    m_detector = std::make_unique<query::ConceptDetector>(m_taxonomy, m_analyzer);
+    m_detector = std::make_unique<query::ConceptDetector>(m_taxonomy, m_analyzer, &m_profiles);
     m_builder = std::make_unique<query::QueryBuilder>(m_taxonomy, m_analyzer);
 }
 

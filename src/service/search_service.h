@@ -69,6 +69,7 @@ private:
     Xapian::Database m_db;
     taxonomy::Taxonomy m_taxonomy;
     taxonomy::CrisisResources m_crisis;
+    taxonomy::ConceptProfiles m_profiles;
     text::Analyzer m_analyzer;
     std::unique_ptr<query::ConceptDetector> m_detector;
     std::unique_ptr<query::QueryBuilder> m_builder;

@@ -78,6 +78,12 @@ bool PhraseMatcher::negated_before(const std::vector<text::Token>& tokens, std::
             if (before == "can" || before == "could" || before == "will" || before == "would") return false;
         }
         if (t.word == "cannot") return false;
+        // "how do I not get so angry", "trying not to cry": the speaker has the problem.
+        const std::size_t neg = raw_index - k;
+        for (std::size_t b = 1; b <= 3 && b <= neg; ++b) {
+            const std::string& w = tokens[neg - b].word;
+            if (w == "how" || w == "try" || w == "trying" || w == "tried" || w == "want" || w == "learn") return false;
+        }
         return true;
     }
     return false;

@@ -30,26 +30,27 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
 
 Taxonomy::Taxonomy(std::vector<Concept> concepts, const std::string& source) : m_concepts(std::move(concepts)) {
     static const std::regex slug("[a-z0-9]+(-[a-z0-9]+)*");
+    auto where = [&](const Concept& c) { return source + (c.line > 0 ? ":" + std::to_string(c.line) : std::string()); };
     for (std::size_t i = 0; i < m_concepts.size(); ++i) {
         const Concept& c = m_concepts[i];
         if (!std::regex_match(c.id, slug))
-            throw InputError(source + ": id: '" + c.id + "' is not a slug (lowercase letters, digits and dashes)");
+            throw InputError(where(c) + ": id: '" + c.id + "' is not a slug (lowercase letters, digits and dashes)");
         if (!m_index.emplace(c.id, i).second)
-            throw InputError(source + ": id: duplicate concept id '" + c.id + "'");
+            throw InputError(where(c) + ": id: duplicate concept id '" + c.id + "' (first defined at " + where(m_concepts[m_index[c.id]]) + ")");
     }
     for (const Concept& c : m_concepts) {
         for (const auto* links : {&c.broader, &c.related})
             for (const std::string& target : *links)
                 if (!find(target))
-                    throw InputError(source + ": " + c.id + ": " + (links == &c.broader ? "broader" : "related") +
-                                     ": unknown concept id '" + target + "' (did you mean '" + closest_id(target) + "'?)");
+                    throw InputError(where(c) + ": " + (links == &c.broader ? "broader" : "related") + ": unknown concept id '" +
+                                     target + "' in '" + c.id + "' (did you mean '" + closest_id(target) + "'?)");
         if (c.phrases.empty() && c.label.empty())
-            throw InputError(source + ": " + c.id + ": phrases: a concept needs a label or phrases");
+            throw InputError(where(c) + ": phrases: concept '" + c.id + "' needs a label or phrases");
     }
     for (const Concept& c : m_concepts) {
         const auto up = ancestors(c.id);
         if (std::find(up.begin(), up.end(), c.id) != up.end())
-            throw InputError(source + ": " + c.id + ": broader: the concept is its own ancestor (a cycle)");
+            throw InputError(where(c) + ": broader: '" + c.id + "' is its own ancestor (a cycle)");
     }
 }
 

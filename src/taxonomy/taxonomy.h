@@ -23,6 +23,7 @@ struct Concept {
     std::vector<std::string> phrases;
     std::vector<std::string> crisis_phrases;  ///< phrases that alone signal danger
     bool crisis = false;                      ///< every phrase of the concept signals danger
+    int line = 0;                             ///< line in the taxonomy file, for messages
 };
 
 /** The validated concept graph. Immutable once built. */

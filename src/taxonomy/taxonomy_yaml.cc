@@ -109,6 +109,7 @@ Taxonomy load_taxonomy_yaml(const std::string& path) {
     for (const auto& n : list) {
         if (!n.IsMap()) throw InputError(yaml_where(n, path) + ": concepts: each concept must be a mapping");
         Concept c;
+        c.line = n.Mark().line + 1;
         c.id = required_string(n, "id", path);
         const std::string kind = required_string(n, "kind", path);
         if (kind != "concern" && kind != "approach")

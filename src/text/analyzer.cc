@@ -32,6 +32,32 @@ const std::unordered_set<std::string_view>& stop_words() {
     return words;
 }
 
+// Irregular forms the Snowball stemmer leaves apart ("lost" vs "lose"), mapped to the base verb
+// so phrases and queries agree whatever the tense.
+const std::unordered_map<std::string_view, std::string_view>& irregular_forms() {
+    static const std::unordered_map<std::string_view, std::string_view> forms = {
+        {"lost", "lose"}, {"felt", "feel"}, {"left", "leave"}, {"thought", "think"}, {"broke", "break"},
+        {"broken", "break"}, {"went", "go"}, {"gone", "go"}, {"told", "tell"}, {"said", "say"},
+        {"kept", "keep"}, {"slept", "sleep"}, {"ate", "eat"}, {"eaten", "eat"}, {"fought", "fight"},
+        {"caught", "catch"}, {"gave", "give"}, {"given", "give"}, {"took", "take"}, {"taken", "take"},
+        {"made", "make"}, {"became", "become"}, {"woke", "wake"}, {"woken", "wake"}, {"drank", "drink"},
+        {"drunk", "drink"}, {"hid", "hide"}, {"hidden", "hide"}, {"ran", "run"}, {"began", "begin"},
+        {"begun", "begin"}, {"knew", "know"}, {"known", "know"}, {"saw", "see"}, {"seen", "see"},
+        {"found", "find"}, {"met", "meet"}, {"sent", "send"}, {"spent", "spend"}, {"stole", "steal"},
+        {"stolen", "steal"}, {"swore", "swear"}, {"threw", "throw"}, {"thrown", "throw"}, {"wrote", "write"},
+        {"written", "write"}, {"forgot", "forget"}, {"forgotten", "forget"}, {"forgave", "forgive"},
+        {"forgiven", "forgive"}, {"fell", "fall"}, {"fallen", "fall"}, {"shook", "shake"}, {"shaken", "shake"},
+        {"struck", "strike"}, {"beaten", "beat"}, {"bit", "bite"},
+        {"bitten", "bite"}, {"froze", "freeze"}, {"frozen", "freeze"}, {"chose", "choose"}, {"chosen", "choose"},
+        {"grew", "grow"}, {"grown", "grow"}, {"dreamt", "dream"}, {"meant", "mean"}, {"heard", "hear"},
+        {"held", "hold"}, {"led", "lead"}, {"paid", "pay"}, {"sold", "sell"}, {"bought", "buy"},
+        {"brought", "bring"}, {"built", "build"}, {"children", "child"}, {"men", "man"},
+        {"women", "woman"}, {"wives", "wife"}, {"lives", "life"}, {"teeth", "tooth"}, {"feet", "foot"},
+        {"people", "person"},
+    };
+    return forms;
+}
+
 bool is_negator_word(std::string_view w) {
     return w == "not" || w == "never" || w == "no" || w == "nor" || w == "cannot";
 }
@@ -139,7 +165,10 @@ const std::string& Analyzer::stem(const std::string& folded_word) {
     auto it = m_impl->stem_cache.find(folded_word);
     if (it != m_impl->stem_cache.end()) return it->second;
     if (m_impl->stem_cache.size() > 200000) m_impl->stem_cache.clear();
-    return m_impl->stem_cache.emplace(folded_word, m_impl->stemmer(folded_word)).first->second;
+    const auto& irregular = irregular_forms();
+    const auto base = irregular.find(folded_word);
+    std::string stemmed = base != irregular.end() ? m_impl->stemmer(std::string(base->second)) : m_impl->stemmer(folded_word);
+    return m_impl->stem_cache.emplace(folded_word, std::move(stemmed)).first->second;
 }
 
 std::vector<Token> Analyzer::analyze(std::string_view text) {
