@@ -30,7 +30,7 @@ QueryBuilder::QueryBuilder(const taxonomy::Taxonomy& taxonomy, text::Analyzer& a
     : m_taxonomy(taxonomy), m_analyzer(analyzer) {}
 
 Xapian::Query QueryBuilder::text_query(const std::vector<text::Token>& tokens, std::string_view original,
-                                       bool prefix_last, std::vector<std::string>* words) const {
+                                       bool prefix_last, QueryPlan* plan) const {
     const bool all_stop = std::all_of(tokens.begin(), tokens.end(), [](const auto& t) { return t.stop; });
     std::vector<Xapian::Query> parts;
     for (std::size_t i = 0; i < tokens.size(); ++i) {
@@ -47,39 +47,50 @@ Xapian::Query QueryBuilder::text_query(const std::vector<text::Token>& tokens, s
         } else {
             parts.emplace_back(std::string(schema::prefix::kText) + t.stem);
         }
-        if (words) words->push_back(t.word);
+        if (plan) {
+            plan->words.push_back(t.word);
+            plan->user_stems.push_back(t.stem);
+            plan->display.emplace(t.stem, t.word);
+        }
     }
     return or_of(parts);
 }
 
-Xapian::Query QueryBuilder::phrase_query(const std::string& phrase) const {
+Xapian::Query QueryBuilder::phrase_query(const std::string& phrase, QueryPlan& plan) const {
     std::vector<Xapian::Query> terms;
     for (const auto& t : m_analyzer.analyze(phrase))
-        if (!t.stop) terms.emplace_back(std::string(schema::prefix::kText) + t.stem);
+        if (!t.stop) {
+            terms.emplace_back(std::string(schema::prefix::kText) + t.stem);
+            plan.display.emplace(t.stem, t.word);
+        }
     if (terms.size() <= 1) return or_of(terms);
     // Allow the words of a phrase to sit a few words apart, in order.
     return Xapian::Query(Xapian::Query::OP_PHRASE, terms.begin(), terms.end(), static_cast<Xapian::termcount>(terms.size() + 2));
 }
 
-Xapian::Query QueryBuilder::concept_query(const DetectedConcept& c, double scale, const QueryWeights& w) const {
+Xapian::Query QueryBuilder::concept_query(const DetectedConcept& c, double scale, const QueryWeights& w,
+                                          QueryPlan& plan) const {
     const taxonomy::Concept* def = m_taxonomy.find(c.id);
     if (!def) return Xapian::Query();
     const char* prefix = c.kind == taxonomy::ConceptKind::Concern ? schema::prefix::kConcern : schema::prefix::kApproach;
     Xapian::Query tag(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(prefix + c.id), w.tag_boost * scale);
     std::vector<Xapian::Query> phrases;
-    phrases.push_back(phrase_query(def->label));
+    phrases.push_back(phrase_query(def->label, plan));
     // Short phrases generalise best; long first-person sentences rarely occur verbatim in documents.
     std::vector<const std::string*> ordered;
     for (const std::string& p : def->phrases) ordered.push_back(&p);
     std::stable_sort(ordered.begin(), ordered.end(), [](const auto* a, const auto* b) { return a->size() < b->size(); });
     for (const std::string* p : ordered) {
         if (phrases.size() >= w.max_phrases) break;
-        phrases.push_back(phrase_query(*p));
+        phrases.push_back(phrase_query(*p, plan));
     }
     std::erase_if(phrases, [](const Xapian::Query& q) { return q.empty(); });
     Xapian::Query synonyms(Xapian::Query::OP_SCALE_WEIGHT, or_of(phrases, Xapian::Query::OP_SYNONYM),
                            w.phrase_boost * scale);
-    return Xapian::Query(Xapian::Query::OP_OR, tag, synonyms);
+    Xapian::Query main(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(schema::prefix::kMainConcept + c.id),
+                       w.main_boost * scale);
+    const Xapian::Query parts[] = {tag, synonyms, main};
+    return Xapian::Query(Xapian::Query::OP_OR, std::begin(parts), std::end(parts));
 }
 
 Xapian::Query QueryBuilder::filter_query(const Filters& f) const {
@@ -100,12 +111,12 @@ Xapian::Query QueryBuilder::filter_query(const Filters& f) const {
 QueryPlan QueryBuilder::build(const std::vector<text::Token>& tokens, std::string_view original,
                               const Detection& detection, const Filters& filters, const BuildOptions& options) const {
     QueryPlan plan;
-    plan.text = text_query(tokens, original, options.prefix_last, &plan.words);
+    plan.text = text_query(tokens, original, options.prefix_last, &plan);
     std::vector<Xapian::Query> boosts;
     const double top = detection.concepts.empty() ? 1.0 : detection.concepts.front().score;
     for (std::size_t i = 0; i < detection.concepts.size() && i < options.weights.max_concepts; ++i) {
         const DetectedConcept& c = detection.concepts[i];
-        Xapian::Query q = concept_query(c, c.score / top, options.weights);
+        Xapian::Query q = concept_query(c, c.score / top, options.weights, plan);
         if (!q.empty()) boosts.push_back(std::move(q));
     }
     plan.concepts = or_of(boosts);

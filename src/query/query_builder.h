@@ -5,6 +5,7 @@
 
 #include <xapian.h>
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,7 @@ namespace attune::query {
 struct QueryWeights {
     double tag_boost = 1.5;      ///< per unit of concept score, for documents tagged with the concept
     double phrase_boost = 0.6;   ///< per unit of concept score, for documents using the concept's phrases
+    double main_boost = 1.0;     ///< per unit of concept score, for the Learn page whose main concept it is
     std::size_t max_phrases = 12;  ///< phrases per concept expanded into OP_SYNONYM
     std::size_t max_concepts = 5;  ///< concepts used in the query
 };
@@ -42,6 +44,8 @@ struct QueryPlan {
     Xapian::Query concepts;   ///< concept boosts; empty when no concept was found
     Xapian::Query combined;   ///< text OR concepts, filtered
     std::vector<std::string> words;  ///< folded words used as terms
+    std::map<std::string, std::string> display;  ///< stem -> a word to show for it in `why`
+    std::vector<std::string> user_stems;         ///< stems of the user's own words
 
     std::string describe() const { return combined.get_description(); }
 };
@@ -59,13 +63,13 @@ public:
 
     /** The user's words only: the plain-BM25 baseline. */
     Xapian::Query text_query(const std::vector<text::Token>& tokens, std::string_view original, bool prefix_last,
-                             std::vector<std::string>* words) const;
+                             QueryPlan* plan) const;
 
     Xapian::Query filter_query(const Filters& filters) const;
 
 private:
-    Xapian::Query concept_query(const DetectedConcept& c, double scale, const QueryWeights& w) const;
-    Xapian::Query phrase_query(const std::string& phrase) const;
+    Xapian::Query concept_query(const DetectedConcept& c, double scale, const QueryWeights& w, QueryPlan& plan) const;
+    Xapian::Query phrase_query(const std::string& phrase, QueryPlan& plan) const;
 
     const taxonomy::Taxonomy& m_taxonomy;
     text::Analyzer& m_analyzer;

@@ -49,7 +49,9 @@ std::vector<std::string> explain_match(const WhyContext& ctx, const Xapian::Docu
         std::string where;
         for (const auto& f : fields)
             if (doc_has_term(doc, f.prefix + stem)) { where = f.name; break; }
-        const std::string desc = stem + (where.empty() ? "" : " (" + where + ")");
+        const auto shown = ctx.display.find(stem);
+        const std::string word = shown == ctx.display.end() ? stem : shown->second;
+        const std::string desc = word + (where.empty() ? "" : " (" + where + ")");
         (own ? own_words : related_words).push_back(desc);
     }
     auto join = [](const std::vector<std::string>& v) {
@@ -58,6 +60,7 @@ std::vector<std::string> explain_match(const WhyContext& ctx, const Xapian::Docu
         return out;
     };
     if (!own_words.empty()) why.push_back("matches your words: " + join(own_words));
+    if (related_words.size() > 5) related_words.resize(5);
     if (!related_words.empty()) why.push_back("uses related words: " + join(related_words));
     return why;
 }

@@ -8,6 +8,7 @@
 #include <nlohmann/json_fwd.hpp>
 #include <xapian.h>
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -57,6 +58,7 @@ struct WhyContext {
     const taxonomy::Taxonomy& taxonomy;
     const query::Detection& detection;
     const std::vector<std::string>& user_stems;
+    const std::map<std::string, std::string>& display;  ///< stem -> word to show
 };
 
 /** Reasons in words a person reads: concepts the document is about, words and the fields they are in. */

@@ -56,6 +56,9 @@ BuiltDocument DocumentBuilder::build(const Article& a) {
     index_text(doc, a.body, prefix::kBody, weight::kBody, nullptr);
     add_concepts(doc, a.concerns, prefix::kConcern);
     add_concepts(doc, a.approaches, prefix::kApproach);
+    const auto& main_list = a.kind == "approach" ? a.approaches : a.concerns;
+    if ((a.kind == "approach" || a.kind == "concern") && !main_list.empty())
+        doc.add_term(std::string(prefix::kMainConcept) + main_list.front());
     doc.add_value(slot::kUpdated, date_value(a.updated));
     doc.set_data(to_json(a).dump());
     return out;

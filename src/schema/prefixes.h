@@ -16,6 +16,7 @@ inline constexpr const char* kType = "XT";         ///< article | clinician
 inline constexpr const char* kId = "Q";            ///< unique id
 inline constexpr const char* kConcern = "XC";      ///< concern id, plus its broader ancestors
 inline constexpr const char* kApproach = "XA";     ///< approach id, plus its broader ancestors
+inline constexpr const char* kMainConcept = "XM";  ///< an article's main concept: what its Learn page is about
 inline constexpr const char* kPopulation = "XP";   ///< individuals, couples, families, children, teens, older-adults
 inline constexpr const char* kLanguage = "XL";     ///< language, folded ("english", "french")
 inline constexpr const char* kFormat = "XF";       ///< in-person | telehealth

@@ -3,6 +3,7 @@
 #include "errors.h"
 #include "schema/prefixes.h"
 #include "schema/records.h"
+#include "query/spelling.h"
 
 #include <chrono>
 
@@ -55,7 +56,10 @@ results::SearchResponse SearchService::search(const SearchRequest& request) {
     if (request.limit > kMaxLimit) throw UsageError("limit: must be at most 100");
     results::SearchResponse out;
     out.query = request.query;
-    const auto tokens = m_analyzer.analyze(request.query);
+    auto spelled = query::correct_spelling(m_db, m_analyzer, m_analyzer.analyze(request.query), request.query,
+                                           request.prefix);
+    const auto& tokens = spelled.tokens;
+    out.suggestion = std::move(spelled.suggestion);
     if (tokens.empty() && request.filters.empty()) throw UsageError("query: empty (type some words or give a filter)");
 
     if (!request.baseline) out.detection = m_detector->detect(tokens, request.query);
@@ -98,9 +102,7 @@ void SearchService::run_type(const char* type, const query::QueryPlan& plan, con
     const Xapian::MSet mset = enquire.get_mset(static_cast<Xapian::doccount>(request.offset),
                                                static_cast<Xapian::doccount>(request.limit), kCheckAtLeast);
     (articles ? out.total_articles : out.total_clinicians) = mset.get_matches_estimated();
-    std::vector<std::string> user_stems;
-    for (const std::string& w : plan.words) user_stems.push_back(m_analyzer.stem(w));
-    const results::WhyContext why_ctx{m_taxonomy, out.detection, user_stems};
+    const results::WhyContext why_ctx{m_taxonomy, out.detection, plan.user_stems, plan.display};
     const unsigned snippet_flags = Xapian::MSet::SNIPPET_BACKGROUND_MODEL | Xapian::MSet::SNIPPET_EXHAUSTIVE;
     for (auto it = mset.begin(); it != mset.end(); ++it) {
         const Xapian::Document doc = it.get_document();

@@ -1,0 +1,45 @@
+#include "query/spelling.h"
+
+#include "schema/prefixes.h"
+
+#include <algorithm>
+
+namespace attune::query {
+namespace {
+
+bool all_letters(const std::string& w) {
+    return std::all_of(w.begin(), w.end(), [](char c) { return (c >= 'a' && c <= 'z') || static_cast<unsigned char>(c) >= 0x80; });
+}
+
+}  // namespace
+
+SpellingResult correct_spelling(const Xapian::Database& db, text::Analyzer& analyzer, std::vector<text::Token> tokens,
+                                std::string_view original, bool last_is_partial) {
+    SpellingResult out;
+    std::string corrected;
+    std::size_t copied = 0;
+    bool changed = false;
+    for (std::size_t i = 0; i < tokens.size(); ++i) {
+        text::Token& t = tokens[i];
+        if (t.stop || t.negator || t.word.size() < 4 || !all_letters(t.word)) continue;
+        if (last_is_partial && i + 1 == tokens.size() && t.at_end) continue;
+        if (db.term_exists(std::string(schema::prefix::kText) + t.stem)) continue;
+        const unsigned max_edits = t.word.size() >= 8 ? 2 : 1;
+        const std::string fix = db.get_spelling_suggestion(t.word, max_edits);
+        if (fix.empty() || fix == t.word) continue;
+        corrected.append(original.substr(copied, t.start - copied));
+        corrected += fix;
+        copied = t.end;
+        t.word = fix;
+        t.stem = analyzer.stem(fix);
+        changed = true;
+    }
+    if (changed) {
+        corrected.append(original.substr(std::min(copied, original.size())));
+        out.suggestion = corrected;
+    }
+    out.tokens = std::move(tokens);
+    return out;
+}
+
+}  // namespace attune::query
