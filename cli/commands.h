@@ -44,7 +44,18 @@ struct ShowOptions {
     bool json = false;
 };
 
+struct EvalOptions {
+    DbOptions db;
+    std::string queries = "queries";
+    std::string run;
+    bool baseline = false;
+    bool json = false;
+};
+
 void add_db_option(CLI::App& app, DbOptions& opts);
+
+void setup_eval(CLI::App& app, EvalOptions& opts);
+int run_eval(const EvalOptions& opts);
 
 void setup_index(CLI::App& app, IndexOptions& opts);
 int run_index(const IndexOptions& opts);

@@ -11,10 +11,12 @@ int main(int argc, char** argv) {
     IndexOptions index_opts;
     SearchOptions search_opts;
     ShowOptions show_opts, taxonomy_opts;
+    EvalOptions eval_opts;
     setup_index(*app.add_subcommand("index", "Build the index from a corpus or JSONL files"), index_opts);
     setup_search(*app.add_subcommand("search", "Search articles and clinicians"), search_opts);
     setup_show(*app.add_subcommand("show", "Show one article or clinician by id"), show_opts);
     setup_taxonomy(*app.add_subcommand("taxonomy", "List concepts with document counts"), taxonomy_opts);
+    setup_eval(*app.add_subcommand("eval", "Relevance of attune and a BM25 baseline on queries/"), eval_opts);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -26,6 +28,7 @@ int main(int argc, char** argv) {
         if (app.got_subcommand("search")) return run_search(search_opts);
         if (app.got_subcommand("show")) return run_show(show_opts);
         if (app.got_subcommand("taxonomy")) return run_taxonomy(taxonomy_opts);
+        if (app.got_subcommand("eval")) return run_eval(eval_opts);
     } catch (const attune::IndexLockedError& e) {
         std::cerr << "attune: " << e.what() << "\n";
         return kExitLocked;
