@@ -109,10 +109,21 @@ Xapian::Query QueryBuilder::filter_query(const Filters& f) const {
 }
 
 QueryPlan QueryBuilder::build(const std::vector<text::Token>& tokens, std::string_view original,
-                              const Detection& detection, const Filters& filters, const BuildOptions& options) const {
+                              const Detection& detection, const std::vector<TextConstraint>& constraints,
+                              const Filters& filters, const BuildOptions& options) const {
     QueryPlan plan;
     plan.text = text_query(tokens, original, options.prefix_last, &plan);
     std::vector<Xapian::Query> boosts;
+    // Words of the title or name count again, so a visitor typing a title or a clinician's name finds it.
+    std::vector<Xapian::Query> title_terms;
+    for (const std::string& stem : plan.user_stems) title_terms.emplace_back(std::string(schema::prefix::kTitle) + stem);
+    if (!title_terms.empty() && options.weights.title_boost > 0)
+        boosts.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, or_of(title_terms), options.weights.title_boost);
+    plan.constraints = constraints;
+    for (const TextConstraint& c : constraints) {
+        auto* source = new Xapian::FixedWeightPostingSource(options.weights.constraint_boost);
+        boosts.emplace_back(Xapian::Query::OP_FILTER, Xapian::Query(source->release()), Xapian::Query(c.term));
+    }
     const double top = detection.concepts.empty() ? 1.0 : detection.concepts.front().score;
     for (std::size_t i = 0; i < detection.concepts.size() && i < options.weights.max_concepts; ++i) {
         const DetectedConcept& c = detection.concepts[i];

@@ -1,5 +1,6 @@
 #pragma once
 #include "query/concept_detector.h"
+#include "query/constraints.h"
 #include "taxonomy/taxonomy.h"
 #include "text/analyzer.h"
 
@@ -18,6 +19,8 @@ struct QueryWeights {
     double main_boost = 1.0;     ///< per unit of concept score, for the Learn page whose main concept it is
     std::size_t max_phrases = 12;  ///< phrases per concept expanded into OP_SYNONYM
     std::size_t max_concepts = 5;  ///< concepts used in the query
+    double constraint_boost = 4.0; ///< fixed weight for each constraint written in the text that a document meets
+    double title_boost = 1.0;      ///< scale of BM25 on title and name words (navigational queries)
 };
 
 /** Hard filters: OR within a field, AND across fields. */
@@ -46,6 +49,7 @@ struct QueryPlan {
     std::vector<std::string> words;  ///< folded words used as terms
     std::map<std::string, std::string> display;  ///< stem -> a word to show for it in `why`
     std::vector<std::string> user_stems;         ///< stems of the user's own words
+    std::vector<TextConstraint> constraints;     ///< constraints found in the text (they boost, not filter)
 
     std::string describe() const { return combined.get_description(); }
 };
@@ -59,7 +63,8 @@ public:
     QueryBuilder(const taxonomy::Taxonomy& taxonomy, text::Analyzer& analyzer);
 
     QueryPlan build(const std::vector<text::Token>& tokens, std::string_view original, const Detection& detection,
-                    const Filters& filters, const BuildOptions& options) const;
+                    const std::vector<TextConstraint>& constraints, const Filters& filters,
+                    const BuildOptions& options) const;
 
     /** The user's words only: the plain-BM25 baseline. */
     Xapian::Query text_query(const std::vector<text::Token>& tokens, std::string_view original, bool prefix_last,

@@ -38,6 +38,14 @@ std::vector<std::string> explain_match(const WhyContext& ctx, const Xapian::Docu
         if (doc_has_term(doc, prefix + c.id))
             why.push_back("about " + c.label + " (you wrote " + quote_list(c.matched) + ")");
     }
+    for (const auto& c : ctx.constraints) {
+        if (!doc_has_term(doc, c.term)) continue;
+        if (c.field == "language") why.push_back("speaks " + c.words);
+        else if (c.field == "city" || c.field == "region") why.push_back("in " + c.words);
+        else if (c.field == "insurance") why.push_back("takes " + c.words);
+        else if (c.field == "format") why.push_back("offers " + c.value);
+        else why.push_back("works with " + c.value);
+    }
     struct FieldName { const char* prefix; const char* name; };
     static const FieldName fields[] = {{p::kTitle, "title"}, {p::kHeading, "headings"}, {p::kSummary, "summary"},
                                        {p::kTopics, "listed concerns"}, {p::kBody, "text"}};

@@ -59,6 +59,7 @@ struct WhyContext {
     const query::Detection& detection;
     const std::vector<std::string>& user_stems;
     const std::map<std::string, std::string>& display;  ///< stem -> word to show
+    const std::vector<query::TextConstraint>& constraints;
 };
 
 /** Reasons in words a person reads: concepts the document is about, words and the fields they are in. */

@@ -6,6 +6,8 @@
 #include "query/spelling.h"
 
 #include <chrono>
+#include <cstdlib>
+#include <map>
 
 namespace attune::service {
 namespace {
@@ -21,6 +23,31 @@ Xapian::Database open_database(const std::string& path) {
     } catch (const Xapian::Error& e) {
         throw IndexError("no readable index at " + path + " (" + e.get_msg() +
                          "); build one with: attune index --corpus corpus --db " + path);
+    }
+}
+
+// Relevance tuning hook: ATTUNE_WEIGHTS='{"tag_boost": 2.0, ...}' overrides the tuned defaults, so
+// `attune eval` can try weights without a rebuild. Unknown keys are an error.
+void apply_weight_overrides(query::QueryWeights& q, query::DetectorWeights& d) {
+    const char* env = std::getenv("ATTUNE_WEIGHTS");
+    if (!env || !*env) return;
+    nlohmann::json j;
+    try {
+        j = nlohmann::json::parse(env);
+    } catch (const nlohmann::json::exception& e) {
+        throw UsageError(std::string("ATTUNE_WEIGHTS: not JSON: ") + e.what());
+    }
+    const std::map<std::string, double*> doubles = {
+        {"tag_boost", &q.tag_boost}, {"phrase_boost", &q.phrase_boost}, {"main_boost", &q.main_boost},
+        {"constraint_boost", &q.constraint_boost}, {"title_boost", &q.title_boost},
+        {"profile_share", &d.profile_share}, {"profile_saturation", &d.profile_saturation},
+        {"profile_min", &d.profile_min}, {"profile_ratio", &d.profile_ratio}};
+    const std::map<std::string, std::size_t*> sizes = {
+        {"max_phrases", &q.max_phrases}, {"max_concepts", &q.max_concepts}, {"profile_max", &d.profile_max}};
+    for (const auto& [key, value] : j.items()) {
+        if (auto it = doubles.find(key); it != doubles.end()) *it->second = value.get<double>();
+        else if (auto st = sizes.find(key); st != sizes.end()) *st->second = value.get<std::size_t>();
+        else throw UsageError("ATTUNE_WEIGHTS: unknown weight '" + key + "'");
     }
 }
 
@@ -40,7 +67,9 @@ SearchService::SearchService(const std::string& db_path) : m_db(open_database(db
     } catch (const Xapian::Error& e) {
         throw IndexError("cannot read the index at " + db_path + ": " + e.get_msg());
     }
-    m_detector = std::make_unique<query::ConceptDetector>(m_taxonomy, m_analyzer, &m_profiles);
+    query::DetectorWeights detector_weights;
+    apply_weight_overrides(m_query_weights, detector_weights);
+    m_detector = std::make_unique<query::ConceptDetector>(m_taxonomy, m_analyzer, &m_profiles, detector_weights);
     m_builder = std::make_unique<query::QueryBuilder>(m_taxonomy, m_analyzer);
 }
 
@@ -56,8 +85,9 @@ results::SearchResponse SearchService::search(const SearchRequest& request) {
     if (request.limit > kMaxLimit) throw UsageError("limit: must be at most 100");
     results::SearchResponse out;
     out.query = request.query;
-    auto spelled = query::correct_spelling(m_db, m_analyzer, m_analyzer.analyze(request.query), request.query,
-                                           request.prefix);
+    auto spelled = request.baseline ? query::SpellingResult{m_analyzer.analyze(request.query), std::nullopt}
+                                    : query::correct_spelling(m_db, m_analyzer, m_analyzer.analyze(request.query),
+                                                              request.query, request.prefix);
     const auto& tokens = spelled.tokens;
     out.suggestion = std::move(spelled.suggestion);
     if (tokens.empty() && request.filters.empty()) throw UsageError("query: empty (type some words or give a filter)");
@@ -75,8 +105,12 @@ results::SearchResponse SearchService::search(const SearchRequest& request) {
     }
 
     query::BuildOptions options;
+    options.weights = m_query_weights;
     options.prefix_last = request.prefix;
-    const query::QueryPlan plan = m_builder->build(tokens, request.query, out.detection, request.filters, options);
+    if (request.baseline) options.weights.title_boost = 0;
+    std::vector<query::TextConstraint> constraints;
+    if (!request.baseline) constraints = query::find_constraints(tokens, request.query, m_db);
+    const query::QueryPlan plan = m_builder->build(tokens, request.query, out.detection, constraints, request.filters, options);
     if (request.explain) out.explain = plan.describe();
     try {
         if (request.type != ResultType::Clinician) run_type("article", plan, request, out);
@@ -102,7 +136,7 @@ void SearchService::run_type(const char* type, const query::QueryPlan& plan, con
     const Xapian::MSet mset = enquire.get_mset(static_cast<Xapian::doccount>(request.offset),
                                                static_cast<Xapian::doccount>(request.limit), kCheckAtLeast);
     (articles ? out.total_articles : out.total_clinicians) = mset.get_matches_estimated();
-    const results::WhyContext why_ctx{m_taxonomy, out.detection, plan.user_stems, plan.display};
+    const results::WhyContext why_ctx{m_taxonomy, out.detection, plan.user_stems, plan.display, plan.constraints};
     const unsigned snippet_flags = Xapian::MSet::SNIPPET_BACKGROUND_MODEL | Xapian::MSet::SNIPPET_EXHAUSTIVE;
     for (auto it = mset.begin(); it != mset.end(); ++it) {
         const Xapian::Document doc = it.get_document();

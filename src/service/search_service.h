@@ -73,6 +73,7 @@ private:
     text::Analyzer m_analyzer;
     std::unique_ptr<query::ConceptDetector> m_detector;
     std::unique_ptr<query::QueryBuilder> m_builder;
+    query::QueryWeights m_query_weights;
     Xapian::Stem m_stemmer{"english"};
 };
 
