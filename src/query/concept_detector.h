@@ -17,7 +17,7 @@ struct DetectedConcept {
     std::string label;
     double score = 0;                  ///< relative strength, larger is stronger
     std::vector<std::string> matched;  ///< the query's own words that matched, as typed
-    std::vector<std::string> phrases;  ///< the taxonomy phrases they matched
+    std::vector<std::string> phrases;  ///< the taxonomy phrases they matched (empty: found by the profiles only)
 };
 
 /** What the query is about: concepts strongest first, and whether it signals danger. */

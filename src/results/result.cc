@@ -5,15 +5,23 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <set>
 #include <cmath>
 
 namespace attune::results {
 namespace {
 
-bool doc_has_term(const Xapian::Document& doc, const std::string& term) {
+// The subset of `wanted` that the document has, read in one pass over its termlist (each
+// termlist_begin() decodes the whole list, so asking term by term costs far more).
+std::set<std::string> present_terms(const Xapian::Document& doc, std::set<std::string> wanted) {
+    std::set<std::string> present;
     Xapian::TermIterator it = doc.termlist_begin();
-    it.skip_to(term);
-    return it != doc.termlist_end() && *it == term;
+    for (const std::string& term : wanted) {
+        it.skip_to(term);
+        if (it == doc.termlist_end()) break;
+        if (*it == term) present.insert(term);
+    }
+    return present;
 }
 
 double round3(double v) { return std::round(v * 1000.0) / 1000.0; }
@@ -30,33 +38,48 @@ std::string quote_list(const std::vector<std::string>& items) {
 }  // namespace
 
 std::vector<std::string> explain_match(const WhyContext& ctx, const Xapian::Document& doc,
-                                       const std::vector<std::string>& matching_terms) {
+                                       const std::vector<std::string>& query_terms) {
     namespace p = schema::prefix;
+    struct FieldName { const char* prefix; const char* name; };
+    static const FieldName fields[] = {{p::kTitle, "title"}, {p::kHeading, "headings"}, {p::kSummary, "summary"},
+                                       {p::kTopics, "listed concerns"}, {p::kBody, "text"}};
+    auto concept_term = [](const query::DetectedConcept& c) {
+        return (c.kind == taxonomy::ConceptKind::Concern ? p::kConcern : p::kApproach) + c.id;
+    };
+    auto is_word_term = [](const std::string& t) { return t.size() >= 2 && t[0] == 'Z' && !(t[1] >= 'A' && t[1] <= 'Z'); };
+    std::set<std::string> wanted;
+    for (const auto& c : ctx.detection.concepts) wanted.insert(concept_term(c));
+    for (const auto& c : ctx.constraints) wanted.insert(c.term);
+    for (const std::string& term : query_terms)
+        if (is_word_term(term)) {
+            wanted.insert(term);
+            for (const auto& f : fields) wanted.insert(f.prefix + term.substr(1));
+        }
+    const std::set<std::string> present = present_terms(doc, std::move(wanted));
+    auto doc_has_term = [&](const std::string& term) { return present.count(term) > 0; };
+
     std::vector<std::string> why;
     for (const auto& c : ctx.detection.concepts) {
-        const char* prefix = c.kind == taxonomy::ConceptKind::Concern ? p::kConcern : p::kApproach;
-        if (doc_has_term(doc, prefix + c.id))
-            why.push_back("about " + c.label + " (you wrote " + quote_list(c.matched) + ")");
+        if (doc_has_term(concept_term(c)))
+            why.push_back("about " + c.label + (c.phrases.empty() ? " (suggested by " : " (you wrote ") +
+                          quote_list(c.matched) + ")");
     }
     for (const auto& c : ctx.constraints) {
-        if (!doc_has_term(doc, c.term)) continue;
+        if (!doc_has_term(c.term)) continue;
         if (c.field == "language") why.push_back("speaks " + c.words);
         else if (c.field == "city" || c.field == "region") why.push_back("in " + c.words);
         else if (c.field == "insurance") why.push_back("takes " + c.words);
         else if (c.field == "format") why.push_back("offers " + c.value);
         else why.push_back("works with " + c.value);
     }
-    struct FieldName { const char* prefix; const char* name; };
-    static const FieldName fields[] = {{p::kTitle, "title"}, {p::kHeading, "headings"}, {p::kSummary, "summary"},
-                                       {p::kTopics, "listed concerns"}, {p::kBody, "text"}};
     std::vector<std::string> own_words, related_words;
-    for (const std::string& term : matching_terms) {
-        if (term.size() < 2 || term[0] != 'Z' || (term[1] >= 'A' && term[1] <= 'Z')) continue;
+    for (const std::string& term : query_terms) {
+        if (!is_word_term(term) || !doc_has_term(term)) continue;
         const std::string stem = term.substr(1);
         const bool own = std::find(ctx.user_stems.begin(), ctx.user_stems.end(), stem) != ctx.user_stems.end();
         std::string where;
         for (const auto& f : fields)
-            if (doc_has_term(doc, f.prefix + stem)) { where = f.name; break; }
+            if (doc_has_term(f.prefix + stem)) { where = f.name; break; }
         const auto shown = ctx.display.find(stem);
         const std::string word = shown == ctx.display.end() ? stem : shown->second;
         const std::string desc = word + (where.empty() ? "" : " (" + where + ")");

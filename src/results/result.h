@@ -62,8 +62,12 @@ struct WhyContext {
     const std::vector<query::TextConstraint>& constraints;
 };
 
-/** Reasons in words a person reads: concepts the document is about, words and the fields they are in. */
+/**
+ * Reasons in words a person reads: concepts the document is about, constraints it meets, the
+ * query's words it contains and the fields they are in. `query_terms` are the distinct terms of
+ * the query (Query::get_unique_terms); the document's termlist is read once.
+ */
 std::vector<std::string> explain_match(const WhyContext& ctx, const Xapian::Document& doc,
-                                       const std::vector<std::string>& matching_terms);
+                                       const std::vector<std::string>& query_terms);
 
 }  // namespace attune::results
