@@ -43,8 +43,16 @@ int as_number(const std::string& w) {
 
 }  // namespace
 
+ConstraintVocabulary::ConstraintVocabulary(const Xapian::Database& db) {
+    namespace p = schema::prefix;
+    for (const char* prefix : {p::kLanguage, p::kCity, p::kInsurance, p::kRegion})
+        for (auto it = db.allterms_begin(prefix); it != db.allterms_end(prefix); ++it) m_terms.insert(*it);
+}
+
+bool ConstraintVocabulary::has(const std::string& term) const { return m_terms.count(term) > 0; }
+
 std::vector<TextConstraint> find_constraints(const std::vector<text::Token>& tokens, std::string_view original,
-                                             const Xapian::Database& db) {
+                                             const ConstraintVocabulary& db) {
     namespace p = schema::prefix;
     std::vector<TextConstraint> out;
     auto add = [&](std::string field, std::string value, std::string term, std::size_t from, std::size_t to) {
@@ -72,13 +80,13 @@ std::vector<TextConstraint> find_constraints(const std::vector<text::Token>& tok
         std::string gram;
         for (std::size_t n = 0; n < 3 && i + n < tokens.size(); ++n) {
             gram += (n ? " " : "") + tokens[i + n].word;
-            if (n == 0 && t.word != "english" && db.term_exists(std::string(p::kLanguage) + gram))
+            if (n == 0 && t.word != "english" && db.has(std::string(p::kLanguage) + gram))
                 add("language", gram, std::string(p::kLanguage) + gram, i, i);
-            if (db.term_exists(std::string(p::kCity) + gram)) add("city", gram, std::string(p::kCity) + gram, i, i + n);
-            if (db.term_exists(std::string(p::kInsurance) + gram))
+            if (db.has(std::string(p::kCity) + gram)) add("city", gram, std::string(p::kCity) + gram, i, i + n);
+            if (db.has(std::string(p::kInsurance) + gram))
                 add("insurance", gram, std::string(p::kInsurance) + gram, i, i + n);
             auto region = region_names().find(gram);
-            if (region != region_names().end() && db.term_exists(std::string(p::kRegion) + region->second))
+            if (region != region_names().end() && db.has(std::string(p::kRegion) + region->second))
                 add("region", region->second, std::string(p::kRegion) + region->second, i, i + n);
         }
     }

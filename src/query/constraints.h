@@ -3,6 +3,7 @@
 
 #include <xapian.h>
 
+#include <set>
 #include <string>
 #include <vector>
 
@@ -16,12 +17,24 @@ struct TextConstraint {
     std::string words;  ///< the words as typed
 };
 
+/** The values the index holds for each constraint field, read once (allterms with the prefix). */
+class ConstraintVocabulary {
+public:
+    ConstraintVocabulary() = default;
+    explicit ConstraintVocabulary(const Xapian::Database& db);
+    /** True when the index has the boolean term `term` (e.g. "XLspanish"). */
+    bool has(const std::string& term) const;
+
+private:
+    std::set<std::string> m_terms;
+};
+
 /**
  * Finds constraints in the query: languages, cities, regions and insurers that the index knows
  * (checked against its boolean terms), and populations and formats from everyday words
  * ("teenager", "my 15-year-old", "online", "face to face").
  */
 std::vector<TextConstraint> find_constraints(const std::vector<text::Token>& tokens, std::string_view original,
-                                             const Xapian::Database& db);
+                                             const ConstraintVocabulary& vocabulary);
 
 }  // namespace attune::query

@@ -27,7 +27,23 @@ bool Filters::empty() const {
 }
 
 QueryBuilder::QueryBuilder(const taxonomy::Taxonomy& taxonomy, text::Analyzer& analyzer)
-    : m_taxonomy(taxonomy), m_analyzer(analyzer) {}
+    : m_taxonomy(taxonomy), m_analyzer(analyzer) {
+    // Phrases are analysed once here, not per query: the label first, then the shortest phrases,
+    // which generalise best (long first-person sentences rarely occur verbatim in documents).
+    for (const auto& def : taxonomy.concepts()) {
+        std::vector<const std::string*> ordered;
+        for (const std::string& p : def.phrases) ordered.push_back(&p);
+        std::stable_sort(ordered.begin(), ordered.end(), [](const auto* a, const auto* b) { return a->size() < b->size(); });
+        ordered.insert(ordered.begin(), &def.label);
+        auto& list = m_phrases[def.id];
+        for (const std::string* p : ordered) {
+            AnalyzedPhrase phrase;
+            for (const auto& t : analyzer.analyze(*p))
+                if (!t.stop) phrase.emplace_back(t.stem, t.word);
+            if (!phrase.empty()) list.push_back(std::move(phrase));
+        }
+    }
+}
 
 Xapian::Query QueryBuilder::text_query(const std::vector<text::Token>& tokens, std::string_view original,
                                        bool prefix_last, QueryPlan* plan) const {
@@ -56,13 +72,12 @@ Xapian::Query QueryBuilder::text_query(const std::vector<text::Token>& tokens, s
     return or_of(parts);
 }
 
-Xapian::Query QueryBuilder::phrase_query(const std::string& phrase, QueryPlan& plan) const {
+Xapian::Query QueryBuilder::phrase_query(const AnalyzedPhrase& phrase, QueryPlan& plan) const {
     std::vector<Xapian::Query> terms;
-    for (const auto& t : m_analyzer.analyze(phrase))
-        if (!t.stop) {
-            terms.emplace_back(std::string(schema::prefix::kText) + t.stem);
-            plan.display.emplace(t.stem, t.word);
-        }
+    for (const auto& [stem, word] : phrase) {
+        terms.emplace_back(std::string(schema::prefix::kText) + stem);
+        plan.display.emplace(stem, word);
+    }
     if (terms.size() <= 1) return or_of(terms);
     // Allow the words of a phrase to sit a few words apart, in order.
     return Xapian::Query(Xapian::Query::OP_PHRASE, terms.begin(), terms.end(), static_cast<Xapian::termcount>(terms.size() + 2));
@@ -75,16 +90,12 @@ Xapian::Query QueryBuilder::concept_query(const DetectedConcept& c, double scale
     const char* prefix = c.kind == taxonomy::ConceptKind::Concern ? schema::prefix::kConcern : schema::prefix::kApproach;
     Xapian::Query tag(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(prefix + c.id), w.tag_boost * scale);
     std::vector<Xapian::Query> phrases;
-    phrases.push_back(phrase_query(def->label, plan));
-    // Short phrases generalise best; long first-person sentences rarely occur verbatim in documents.
-    std::vector<const std::string*> ordered;
-    for (const std::string& p : def->phrases) ordered.push_back(&p);
-    std::stable_sort(ordered.begin(), ordered.end(), [](const auto* a, const auto* b) { return a->size() < b->size(); });
-    for (const std::string* p : ordered) {
-        if (phrases.size() >= w.max_phrases) break;
-        phrases.push_back(phrase_query(*p, plan));
-    }
-    std::erase_if(phrases, [](const Xapian::Query& q) { return q.empty(); });
+    auto found = m_phrases.find(c.id);
+    if (found != m_phrases.end())
+        for (const AnalyzedPhrase& p : found->second) {
+            if (phrases.size() >= w.max_phrases) break;
+            phrases.push_back(phrase_query(p, plan));
+        }
     Xapian::Query synonyms(Xapian::Query::OP_SCALE_WEIGHT, or_of(phrases, Xapian::Query::OP_SYNONYM),
                            w.phrase_boost * scale);
     Xapian::Query main(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(schema::prefix::kMainConcept + c.id),

@@ -74,10 +74,12 @@ public:
 
 private:
     Xapian::Query concept_query(const DetectedConcept& c, double scale, const QueryWeights& w, QueryPlan& plan) const;
-    Xapian::Query phrase_query(const std::string& phrase, QueryPlan& plan) const;
+    using AnalyzedPhrase = std::vector<std::pair<std::string, std::string>>;  ///< (stem, word) of content words
+    Xapian::Query phrase_query(const AnalyzedPhrase& phrase, QueryPlan& plan) const;
 
     const taxonomy::Taxonomy& m_taxonomy;
     text::Analyzer& m_analyzer;
+    std::map<std::string, std::vector<AnalyzedPhrase>> m_phrases;  ///< concept id -> label, then phrases
 };
 
 }  // namespace attune::query

@@ -7,6 +7,8 @@
 namespace attune::query {
 namespace {
 
+constexpr std::size_t kMaxSpellingWords = 40;
+
 bool all_letters(const std::string& w) {
     return std::all_of(w.begin(), w.end(), [](char c) { return (c >= 'a' && c <= 'z') || static_cast<unsigned char>(c) >= 0x80; });
 }
@@ -16,6 +18,12 @@ bool all_letters(const std::string& w) {
 SpellingResult correct_spelling(const Xapian::Database& db, text::Analyzer& analyzer, std::vector<text::Token> tokens,
                                 std::string_view original, bool last_is_partial) {
     SpellingResult out;
+    // "Did you mean" is for search-box queries; a long intake note carries its meaning in many
+    // words, and checking each against the index would cost more than the rest of the pipeline.
+    if (tokens.size() > kMaxSpellingWords) {
+        out.tokens = std::move(tokens);
+        return out;
+    }
     std::string corrected;
     std::size_t copied = 0;
     bool changed = false;

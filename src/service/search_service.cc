@@ -67,6 +67,7 @@ SearchService::SearchService(const std::string& db_path) : m_db(open_database(db
     } catch (const Xapian::Error& e) {
         throw IndexError("cannot read the index at " + db_path + ": " + e.get_msg());
     }
+    m_vocabulary = query::ConstraintVocabulary(m_db);
     query::DetectorWeights detector_weights;
     apply_weight_overrides(m_query_weights, detector_weights);
     m_detector = std::make_unique<query::ConceptDetector>(m_taxonomy, m_analyzer, &m_profiles, detector_weights);
@@ -79,11 +80,9 @@ query::Detection SearchService::detect(const std::string& text) {
     return m_detector->detect(m_analyzer.analyze(text), text);
 }
 
-results::SearchResponse SearchService::search(const SearchRequest& request) {
-    const auto started = std::chrono::steady_clock::now();
+query::QueryPlan SearchService::understand(const SearchRequest& request, results::SearchResponse& out) {
     if (request.query.size() > kMaxQueryBytes) throw UsageError("query: longer than 100 KiB");
     if (request.limit > kMaxLimit) throw UsageError("limit: must be at most 100");
-    results::SearchResponse out;
     out.query = request.query;
     auto spelled = request.baseline ? query::SpellingResult{m_analyzer.analyze(request.query), std::nullopt}
                                     : query::correct_spelling(m_db, m_analyzer, m_analyzer.analyze(request.query),
@@ -93,25 +92,34 @@ results::SearchResponse SearchService::search(const SearchRequest& request) {
     if (tokens.empty() && request.filters.empty()) throw UsageError("query: empty (type some words or give a filter)");
 
     if (!request.baseline) out.detection = m_detector->detect(tokens, request.query);
-    if (!out.detection.crisis_concepts.empty()) {
-        results::CrisisNotice notice{m_crisis.message, out.detection.crisis_concepts, out.detection.crisis_matched, {}};
-        for (const std::string& kind : out.detection.crisis_concepts)
-            for (auto& r : m_crisis.for_kind(request.country, kind)) {
-                const bool seen = std::any_of(notice.resources.begin(), notice.resources.end(),
-                                              [&](const auto& x) { return x.name == r.name; });
-                if (!seen) notice.resources.push_back(std::move(r));
-            }
-        out.crisis = std::move(notice);
-    }
+    if (!out.detection.crisis_concepts.empty()) out.crisis = crisis_notice(out.detection, request.country);
 
     query::BuildOptions options;
     options.weights = m_query_weights;
     options.prefix_last = request.prefix;
     if (request.baseline) options.weights.title_boost = 0;
     std::vector<query::TextConstraint> constraints;
-    if (!request.baseline) constraints = query::find_constraints(tokens, request.query, m_db);
-    const query::QueryPlan plan = m_builder->build(tokens, request.query, out.detection, constraints, request.filters, options);
+    if (!request.baseline) constraints = query::find_constraints(tokens, request.query, m_vocabulary);
+    query::QueryPlan plan = m_builder->build(tokens, request.query, out.detection, constraints, request.filters, options);
     if (request.explain) out.explain = plan.describe();
+    return plan;
+}
+
+results::CrisisNotice SearchService::crisis_notice(const query::Detection& detection, const std::string& country) const {
+    results::CrisisNotice notice{m_crisis.message, detection.crisis_concepts, detection.crisis_matched, {}};
+    for (const std::string& kind : detection.crisis_concepts)
+        for (auto& r : m_crisis.for_kind(country, kind)) {
+            const bool seen = std::any_of(notice.resources.begin(), notice.resources.end(),
+                                          [&](const auto& x) { return x.name == r.name; });
+            if (!seen) notice.resources.push_back(std::move(r));
+        }
+    return notice;
+}
+
+results::SearchResponse SearchService::search(const SearchRequest& request) {
+    const auto started = std::chrono::steady_clock::now();
+    results::SearchResponse out;
+    const query::QueryPlan plan = understand(request, out);
     try {
         if (request.type != ResultType::Clinician) run_type("article", plan, request, out);
         if (request.type != ResultType::Article) run_type("clinician", plan, request, out);

@@ -62,7 +62,14 @@ public:
     /** Analysis and concept detection alone (for tests and benchmarks). */
     query::Detection detect(const std::string& text);
 
+    /**
+     * Everything before matching: spelling, concepts, crisis, constraints and the Xapian query.
+     * Fills the query-level fields of `out`; search() is understand() plus matching.
+     */
+    query::QueryPlan understand(const SearchRequest& request, results::SearchResponse& out);
+
 private:
+    results::CrisisNotice crisis_notice(const query::Detection& detection, const std::string& country) const;
     void run_type(const char* type, const query::QueryPlan& plan, const SearchRequest& request,
                   results::SearchResponse& out);
 
@@ -74,6 +81,7 @@ private:
     std::unique_ptr<query::ConceptDetector> m_detector;
     std::unique_ptr<query::QueryBuilder> m_builder;
     query::QueryWeights m_query_weights;
+    query::ConstraintVocabulary m_vocabulary;
     Xapian::Stem m_stemmer{"english"};
 };
 
