@@ -102,6 +102,12 @@ Detection ConceptDetector::detect(const std::vector<text::Token>& tokens, std::s
             continue;
         }
         double w = match_weight(m);
+        // A one-word phrase ("family", "work", "stop") is only as telling as the word is specific
+        // to its concept in the learned profiles; "anxiety" counts fully, "family" much less.
+        if (m.length == 1 && m_profiles && !m_profiles->empty()) {
+            const double specific = m_profiles->weight(c.id, tokens[m.first_token].stem) / m_weights.single_word_full;
+            w *= std::clamp(specific, m_weights.single_word_floor, 1.0);
+        }
         // A phrase inside a longer phrase of another concept is weaker evidence ("panic" in "panic room").
         for (const auto& other : matches)
             if (other.concept_index != m.concept_index && !other.negated && contains(other, m)) {

@@ -41,7 +41,8 @@ void apply_weight_overrides(query::QueryWeights& q, query::DetectorWeights& d) {
         {"tag_boost", &q.tag_boost}, {"phrase_boost", &q.phrase_boost}, {"main_boost", &q.main_boost},
         {"constraint_boost", &q.constraint_boost}, {"title_boost", &q.title_boost},
         {"profile_share", &d.profile_share}, {"profile_saturation", &d.profile_saturation},
-        {"profile_min", &d.profile_min}, {"profile_ratio", &d.profile_ratio}};
+        {"profile_min", &d.profile_min}, {"profile_ratio", &d.profile_ratio},
+        {"single_word_floor", &d.single_word_floor}, {"single_word_full", &d.single_word_full}};
     const std::map<std::string, std::size_t*> sizes = {
         {"max_phrases", &q.max_phrases}, {"max_concepts", &q.max_concepts}, {"profile_max", &d.profile_max}};
     for (const auto& [key, value] : j.items()) {

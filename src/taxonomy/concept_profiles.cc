@@ -77,6 +77,14 @@ std::vector<ProfileScore> ConceptProfiles::score(const std::vector<std::string>&
     return out;
 }
 
+double ConceptProfiles::weight(const std::string& id, const std::string& stem) const {
+    auto it = m_terms.find(stem);
+    if (it == m_terms.end()) return 0;
+    for (const auto& [c, w] : it->second)
+        if (m_concepts[c] == id) return w;
+    return 0;
+}
+
 nlohmann::json ConceptProfiles::to_json() const {
     nlohmann::json terms = nlohmann::json::object();
     for (const auto& [t, list] : m_terms) {

@@ -33,6 +33,9 @@ public:
     /** Concepts ranked by the summed weights of the given (distinct) stems, strongest first. */
     std::vector<ProfileScore> score(const std::vector<std::string>& stems) const;
 
+    /** The learned log-odds weight of `stem` for concept `id`, or 0 when the profile lacks it. */
+    double weight(const std::string& id, const std::string& stem) const;
+
     bool empty() const { return m_terms.empty(); }
     std::size_t term_count() const { return m_terms.size(); }
 
