@@ -48,13 +48,7 @@ int run_taxonomy(const ShowOptions& o) {
     service::SearchService service(o.db.resolved());
     const auto counts = service.concept_counts();
     if (o.json) {
-        nlohmann::json arr = nlohmann::json::array();
-        for (const auto& c : counts)
-            arr.push_back({{"id", c.def->id}, {"kind", taxonomy::kind_name(c.def->kind)},
-                           {"label", c.def->label}, {"description", c.def->description},
-                           {"broader", c.def->broader}, {"related", c.def->related},
-                           {"crisis", c.def->crisis}, {"articles", c.articles}, {"clinicians", c.clinicians}});
-        std::cout << nlohmann::json{{"concepts", arr}}.dump(2) << "\n";
+        std::cout << service::to_json(counts).dump(2) << "\n";
         return kExitOk;
     }
     std::printf("%-28s %-9s %8s %10s\n", "concept", "kind", "articles", "clinicians");

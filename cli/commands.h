@@ -52,7 +52,19 @@ struct EvalOptions {
     bool json = false;
 };
 
+struct ServeOptions {
+    DbOptions db;
+    std::string host = "127.0.0.1";
+    int port = 8080;
+    std::size_t threads = 8;
+    std::vector<std::string> cors_origins;
+    std::string web_root;
+};
+
 void add_db_option(CLI::App& app, DbOptions& opts);
+
+void setup_serve(CLI::App& app, ServeOptions& opts);
+int run_serve(const ServeOptions& opts);
 
 void setup_eval(CLI::App& app, EvalOptions& opts);
 int run_eval(const EvalOptions& opts);

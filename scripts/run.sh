@@ -9,8 +9,8 @@ jobs=$(nproc 2>/dev/null || echo 2)
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DATTUNE_TESTS=OFF >/dev/null
 cmake --build build -j "$jobs" >/dev/null
 db=${ATTUNE_DB:-.attune/index}
-# Re-index when there is no index or any corpus file is newer than it.
-if [ ! -f "$db/XAPIANDB" ] || [ -n "$(find corpus -newer "$db/XAPIANDB" -print -quit)" ]; then
+# Re-index when there is no index, or the corpus or the attune binary is newer than it.
+if [ ! -f "$db/XAPIANDB" ] || [ build/attune -nt "$db/XAPIANDB" ] || [ -n "$(find corpus -newer "$db/XAPIANDB" -print -quit)" ]; then
   build/attune index --corpus corpus --db "$db"
 fi
 if [ $# -eq 0 ]; then

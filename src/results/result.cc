@@ -134,6 +134,7 @@ nlohmann::json to_json(const SearchResponse& r) {
                 {"total", {{"articles", r.total_articles}, {"clinicians", r.total_clinicians}}},
                 {"took_ms", round3(r.took_ms)}};
     if (!r.explain.empty()) out["explain"] = r.explain;
+    if (r.facets) out["facets"] = *r.facets;
     return out;
 }
 

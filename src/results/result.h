@@ -37,6 +37,9 @@ struct CrisisNotice {
     std::vector<taxonomy::CrisisResource> resources;
 };
 
+/** Facet name -> value -> number of matching documents. */
+using FacetCounts = std::map<std::string, std::map<std::string, Xapian::doccount>>;
+
 struct SearchResponse {
     std::string query;
     query::Detection detection;
@@ -48,6 +51,7 @@ struct SearchResponse {
     Xapian::doccount total_clinicians = 0;
     double took_ms = 0;
     std::string explain;  ///< the Xapian query, when asked for
+    std::optional<FacetCounts> facets;  ///< when asked for
 };
 
 /** The JSON contract of docs/api.md, shared by the CLI and HTTP. */

@@ -60,6 +60,8 @@ BuiltDocument DocumentBuilder::build(const Article& a) {
     if ((a.kind == "approach" || a.kind == "concern") && !main_list.empty())
         doc.add_term(std::string(prefix::kMainConcept) + main_list.front());
     doc.add_value(slot::kUpdated, date_value(a.updated));
+    doc.add_value(slot::kDisplay, a.title);
+    doc.add_value(slot::kId, a.id);
     doc.set_data(to_json(a).dump());
     return out;
 }
@@ -98,6 +100,8 @@ BuiltDocument DocumentBuilder::build(const Clinician& c) {
         doc.add_value(slot::kLatLong, Xapian::LatLongCoord(*c.location.lat, *c.location.lon).serialise());
     if (!c.availability_confirmed.empty()) doc.add_value(slot::kConfirmed, date_value(c.availability_confirmed));
     doc.add_value(slot::kAccepting, c.accepting_new_clients ? "1" : "0");
+    doc.add_value(slot::kDisplay, c.name);
+    doc.add_value(slot::kId, c.id);
     doc.set_data(to_json(c).dump());
     return out;
 }

@@ -36,6 +36,8 @@ inline constexpr Xapian::valueno kFeeMax = 3;       ///< sortable_serialise(fee.
 inline constexpr Xapian::valueno kLatLong = 4;      ///< LatLongCoords::serialise
 inline constexpr Xapian::valueno kConfirmed = 5;    ///< availability_confirmed, YYYYMMDD
 inline constexpr Xapian::valueno kAccepting = 6;    ///< "1" or "0"
+inline constexpr Xapian::valueno kDisplay = 7;      ///< article title or clinician name, for suggestions
+inline constexpr Xapian::valueno kId = 8;           ///< the document's id
 }  // namespace slot
 
 /** Field weights: how many times a word counts (wdf) in the shared Z text terms. */
@@ -57,6 +59,6 @@ inline constexpr const char* kBuiltAt = "attune:built_at";
 inline constexpr const char* kSchema = "attune:schema";        ///< schema version
 }  // namespace meta
 
-inline constexpr const char* kSchemaVersion = "1";
+inline constexpr const char* kSchemaVersion = "2";
 
 }  // namespace attune::schema

@@ -3,6 +3,7 @@
 #include "errors.h"
 #include "schema/prefixes.h"
 #include "schema/records.h"
+#include "service/facets.h"
 #include "query/spelling.h"
 
 #include <chrono>
@@ -56,6 +57,9 @@ void apply_weight_overrides(query::QueryWeights& q, query::DetectorWeights& d) {
 
 SearchService::SearchService(const std::string& db_path) : m_db(open_database(db_path)) {
     try {
+        if (m_db.get_metadata(schema::meta::kSchema) != schema::kSchemaVersion)
+            throw IndexError("the index at " + db_path + " was built by another version of attune; rebuild it with: "
+                             "attune index --corpus corpus --db " + db_path);
         const std::string tax = m_db.get_metadata(schema::meta::kTaxonomy);
         if (tax.empty()) throw IndexError("the index at " + db_path + " has no taxonomy; rebuild it with attune index");
         m_taxonomy = taxonomy::Taxonomy::from_json(nlohmann::json::parse(tax));
@@ -69,6 +73,7 @@ SearchService::SearchService(const std::string& db_path) : m_db(open_database(db
         throw IndexError("cannot read the index at " + db_path + ": " + e.get_msg());
     }
     m_vocabulary = query::ConstraintVocabulary(m_db);
+    m_suggest = SuggestIndex(m_db, m_taxonomy, m_analyzer);
     query::DetectorWeights detector_weights;
     apply_weight_overrides(m_query_weights, detector_weights);
     m_detector = std::make_unique<query::ConceptDetector>(m_taxonomy, m_analyzer, &m_profiles, detector_weights);
@@ -142,9 +147,15 @@ void SearchService::run_type(const char* type, const query::QueryPlan& plan, con
     Xapian::Enquire enquire(m_db);
     enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, plan.combined,
                                     Xapian::Query(std::string(schema::prefix::kType) + type)));
+    FacetSpy spy;
+    if (request.facets) enquire.add_matchspy(&spy);
     const Xapian::MSet mset = enquire.get_mset(static_cast<Xapian::doccount>(request.offset),
                                                static_cast<Xapian::doccount>(request.limit), kCheckAtLeast);
     (articles ? out.total_articles : out.total_clinicians) = mset.get_matches_estimated();
+    if (request.facets) {
+        if (!out.facets) out.facets.emplace();
+        merge_facets(*out.facets, spy.counts());
+    }
     const results::WhyContext why_ctx{m_taxonomy, out.detection, plan.user_stems, plan.display, plan.constraints};
     // No background model: it looks up the frequency of every word of the text, which costs ~1 ms a result.
     const unsigned snippet_flags = 0;
@@ -165,6 +176,13 @@ void SearchService::run_type(const char* type, const query::QueryPlan& plan, con
             out.clinicians.push_back(std::move(hit));
         }
     }
+}
+
+std::vector<Suggestion> SearchService::suggest(const std::string& partial, std::size_t limit) {
+    if (partial.size() > kMaxQueryBytes) throw UsageError("q: too long");
+    const auto tokens = m_analyzer.analyze(partial);
+    if (tokens.empty()) throw UsageError("q: empty (type the start of a word)");
+    return m_suggest.suggest(tokens, limit);
 }
 
 std::optional<nlohmann::json> SearchService::find_document(const std::string& id) {
@@ -190,6 +208,19 @@ std::vector<ConceptCount> SearchService::concept_counts() {
         out.push_back(cc);
     }
     return out;
+}
+
+}  // namespace attune::service
+
+namespace attune::service {
+
+nlohmann::json to_json(const std::vector<ConceptCount>& counts) {
+    nlohmann::json arr = nlohmann::json::array();
+    for (const auto& c : counts)
+        arr.push_back({{"id", c.def->id}, {"kind", taxonomy::kind_name(c.def->kind)}, {"label", c.def->label},
+                       {"description", c.def->description}, {"broader", c.def->broader}, {"related", c.def->related},
+                       {"crisis", c.def->crisis}, {"articles", c.articles}, {"clinicians", c.clinicians}});
+    return {{"concepts", arr}};
 }
 
 }  // namespace attune::service

@@ -2,6 +2,7 @@
 #include "query/concept_detector.h"
 #include "query/query_builder.h"
 #include "results/result.h"
+#include "service/suggest.h"
 #include "taxonomy/crisis.h"
 #include "taxonomy/taxonomy.h"
 #include "text/analyzer.h"
@@ -29,6 +30,7 @@ struct SearchRequest {
     bool prefix = false;     ///< as-you-type: the last word may be incomplete
     bool baseline = false;   ///< plain BM25 over the text fields: no concepts, no boosts
     std::string country;     ///< for crisis resources; empty = the corpus default
+    bool facets = false;     ///< count concerns, approaches, languages... over the matches
 };
 
 /** Concept with the number of documents tagged with it (directly or through narrower concepts). */
@@ -37,6 +39,9 @@ struct ConceptCount {
     Xapian::doccount articles;
     Xapian::doccount clinicians;
 };
+
+/** Concepts with their document counts as JSON ({"concepts": [...]}), for the CLI and HTTP alike. */
+nlohmann::json to_json(const std::vector<ConceptCount>& counts);
 
 /**
  * The one entry point of the core: opens an index and answers searches against it.
@@ -49,6 +54,9 @@ public:
 
     /** UsageError for bad requests (empty query without filters, limit out of range). */
     results::SearchResponse search(const SearchRequest& request);
+
+    /** As-you-type completions for a partial query; UsageError when it is empty. */
+    std::vector<Suggestion> suggest(const std::string& partial, std::size_t limit);
 
     /** The stored record of an article or clinician, or nullopt. */
     std::optional<nlohmann::json> find_document(const std::string& id);
@@ -82,6 +90,7 @@ private:
     std::unique_ptr<query::QueryBuilder> m_builder;
     query::QueryWeights m_query_weights;
     query::ConstraintVocabulary m_vocabulary;
+    SuggestIndex m_suggest;
     Xapian::Stem m_stemmer{"english"};
 };
 

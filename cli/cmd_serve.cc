@@ -1,0 +1,53 @@
+#include "commands.h"
+
+#include "http_server.h"
+
+#include <csignal>
+#include <iostream>
+#include <pthread.h>
+#include <thread>
+
+namespace attune::cli {
+
+void setup_serve(CLI::App& app, ServeOptions& o) {
+    add_db_option(app, o.db);
+    app.add_option("--host", o.host, "Address to listen on")->capture_default_str();
+    app.add_option("--port", o.port, "Port to listen on (0: any free port)")->capture_default_str()->check(CLI::Range(0, 65535));
+    app.add_option("--threads", o.threads, "Worker threads")->capture_default_str()->check(CLI::Range(1, 256));
+    app.add_option("--cors-origin", o.cors_origins, "Allow browser requests from this origin (repeatable)");
+    app.add_option("--web-root", o.web_root, "Folder of the search page (default: the project's server/static)");
+}
+
+int run_serve(const ServeOptions& o) {
+    // SIGTERM and SIGINT are taken by one thread with sigwait, so the server drains and exits 0.
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGTERM);
+    sigaddset(&signals, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+    server::ServerOptions options;
+    options.db = o.db.resolved();
+    options.host = o.host;
+    options.port = o.port;
+    options.threads = o.threads;
+    options.cors_origins = o.cors_origins;
+    options.web_root = o.web_root.empty() ? ATTUNE_WEB_ROOT : o.web_root;
+    server::HttpServer http(options);
+    const int port = http.bind();
+    std::cerr << "attune: serving " << options.db << " on http://" << options.host << ":" << port << "/" << std::endl;
+    std::thread waiter([&] {
+        int sig = 0;
+        sigwait(&signals, &sig);
+        std::cerr << "attune: stopping (finishing requests in flight)" << std::endl;
+        http.stop();
+    });
+    http.listen();
+    // listen() also returns when the socket fails; wake the waiter so it can be joined.
+    pthread_kill(waiter.native_handle(), SIGTERM);
+    waiter.join();
+    std::cerr << "attune: stopped" << std::endl;
+    return kExitOk;
+}
+
+}  // namespace attune::cli

@@ -1,0 +1,183 @@
+#include "http_server.h"
+
+#include "errors.h"
+#include "params.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <iostream>
+
+namespace attune::server {
+namespace {
+
+constexpr const char* kJson = "application/json; charset=utf-8";
+
+std::string dump(const nlohmann::json& j) { return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); }
+
+}  // namespace
+
+std::string error_body(const std::string& code, const std::string& message, const std::string& param) {
+    nlohmann::json err = {{"code", code}, {"message", message}, {"param", param.empty() ? nlohmann::json(nullptr) : nlohmann::json(param)}};
+    return dump({{"error", err}});
+}
+
+HttpServer::HttpServer(ServerOptions options)
+    : m_options(std::move(options)), m_watcher(m_options.db, std::chrono::milliseconds(200)) {
+    const std::size_t threads = std::max<std::size_t>(1, m_options.threads);
+    m_server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+    m_server.set_read_timeout(5, 0);
+    m_server.set_write_timeout(5, 0);
+    m_server.set_idle_interval(0, 100000);
+    m_server.set_keep_alive_max_count(100);
+    m_server.set_keep_alive_timeout(5);
+    m_server.set_payload_max_length(64 * 1024);
+    setup_routes();
+}
+
+service::SearchService& HttpServer::local_service() {
+    struct Local {
+        const HttpServer* owner = nullptr;
+        std::uint64_t version = 0;
+        std::unique_ptr<service::SearchService> service;
+    };
+    thread_local Local local;
+    const std::uint64_t current = m_watcher.version();
+    if (local.owner != this || !local.service || local.version != current) {
+        try {
+            local.service = std::make_unique<service::SearchService>(m_options.db);
+            local.owner = this;
+            local.version = current;
+        } catch (const IndexError&) {
+            // A generation that cannot be opened: keep answering from the one this thread has.
+            if (local.owner != this || !local.service) throw;
+        }
+    }
+    return *local.service;
+}
+
+void HttpServer::add_common_headers(const httplib::Request& req, httplib::Response& res) const {
+    res.set_header("Referrer-Policy", "no-referrer");
+    res.set_header("X-Content-Type-Options", "nosniff");
+    res.set_header("Content-Security-Policy",
+                   "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+                   "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
+    res.set_header("Cache-Control", req.path.rfind("/api/", 0) == 0 ? "no-store" : "public, max-age=300");
+    const std::string origin = req.get_header_value("Origin");
+    const auto& allowed = m_options.cors_origins;
+    if (!origin.empty() && std::find(allowed.begin(), allowed.end(), origin) != allowed.end()) {
+        res.set_header("Access-Control-Allow-Origin", origin);
+        res.set_header("Vary", "Origin");
+        res.set_header("Access-Control-Allow-Methods", "GET, POST, OPTIONS");
+        res.set_header("Access-Control-Allow-Headers", "Content-Type");
+        res.set_header("Access-Control-Max-Age", "600");
+    }
+}
+
+void HttpServer::route(const std::string& endpoint, const httplib::Request& req, httplib::Response& res, const Body& body) {
+    const auto started = std::chrono::steady_clock::now();
+    try {
+        body(local_service(), req, res);
+    } catch (const ParamError& e) {
+        res.status = 400;
+        res.set_content(error_body("bad_parameter", e.what(), e.param()), kJson);
+    } catch (const UsageError& e) {
+        const std::string what = e.what();
+        const auto colon = what.find(':');
+        const std::string param = colon == std::string::npos ? "" : what.substr(0, colon);
+        res.status = 400;
+        res.set_content(error_body("bad_request", what, param == "query" ? "q" : param), kJson);
+    } catch (const IndexError&) {
+        res.status = 503;
+        res.set_content(error_body("index_unavailable", "the search index is not available right now", ""), kJson);
+    }
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    m_metrics.record(endpoint, res.status == -1 ? 200 : res.status, seconds);
+}
+
+void HttpServer::setup_routes() {
+    using httplib::Request;
+    using httplib::Response;
+    m_server.Get("/api/search", [this](const Request& req, Response& res) {
+        route("search", req, res, [](service::SearchService& svc, const Request& rq, Response& rs) {
+            const auto request = parse_search_params(rq.params);
+            rs.set_content(dump(results::to_json(svc.search(request))), kJson);
+        });
+    });
+    m_server.Get("/api/suggest", [this](const Request& req, Response& res) {
+        route("suggest", req, res, [](service::SearchService& svc, const Request& rq, Response& rs) {
+            const std::string q = parse_suggest_query(rq.params);
+            const std::size_t limit = integer_param(rq.params, "limit", 8, 1, 20);
+            nlohmann::json list = nlohmann::json::array();
+            for (const auto& s : svc.suggest(q, limit)) list.push_back({{"type", s.type}, {"id", s.id}, {"label", s.label}});
+            rs.set_content(dump({{"query", q}, {"suggestions", list}}), kJson);
+        });
+    });
+    for (const char* type : {"article", "clinician"}) {
+        const std::string endpoint = std::string(type) + "s";
+        m_server.Get("/api/" + endpoint + R"(/([^/]+))", [this, type, endpoint](const Request& req, Response& res) {
+            route(endpoint, req, res, [type](service::SearchService& svc, const Request& rq, Response& rs) {
+                const auto doc = svc.find_document(rq.matches[1]);
+                if (!doc || (*doc)["type"] != type) {
+                    rs.status = 404;
+                    rs.set_content(error_body("not_found", std::string("no ") + type + " with this id", "id"), kJson);
+                    return;
+                }
+                rs.set_content(dump(*doc), kJson);
+            });
+        });
+    }
+    m_server.Get("/api/taxonomy", [this](const Request& req, Response& res) {
+        route("taxonomy", req, res, [](service::SearchService& svc, const Request&, Response& rs) {
+            rs.set_content(dump(service::to_json(svc.concept_counts())), kJson);
+        });
+    });
+    m_server.Get("/healthz", [this](const Request& req, Response& res) {
+        route("healthz", req, res, [](service::SearchService& svc, const Request&, Response& rs) {
+            rs.set_content(dump({{"status", "ok"}, {"generation", svc.generation()},
+                                 {"documents", svc.database().get_doccount()},
+                                 {"articles", svc.database().get_termfreq("XTarticle")},
+                                 {"clinicians", svc.database().get_termfreq("XTclinician")}}),
+                           kJson);
+        });
+    });
+    m_server.Get("/metrics", [this](const Request& req, Response& res) {
+        route("metrics", req, res, [this](service::SearchService& svc, const Request&, Response& rs) {
+            rs.set_content(m_metrics.prometheus(svc.generation(), svc.database().get_doccount()),
+                           "text/plain; version=0.0.4");
+        });
+    });
+    m_server.Options(R"(/api/.*)", [](const Request&, Response& res) { res.status = 204; });
+    if (!m_options.web_root.empty() && !m_server.set_mount_point("/", m_options.web_root))
+        throw UsageError("--web-root: not a folder: " + m_options.web_root);
+    m_server.set_post_routing_handler([this](const Request& req, Response& res) { add_common_headers(req, res); });
+    m_server.set_error_handler([](const Request& req, Response& res) {
+        if (!res.body.empty()) return;
+        if (res.status == 404)
+            res.set_content(error_body("not_found", req.path.rfind("/api/", 0) == 0 ? "no such endpoint" : "no such page", ""), kJson);
+        else if (res.status == 413)
+            res.set_content(error_body("too_large", "the request body is too large", ""), kJson);
+        else if (res.status >= 400)
+            res.set_content(error_body("bad_request", "the request could not be read", ""), kJson);
+    });
+    // The last resort: exception text never reaches a client (cpp-httplib would put it in a header).
+    m_server.set_exception_handler([](const Request&, Response& res, std::exception_ptr) {
+        res.status = 500;
+        res.set_content(error_body("internal", "something went wrong on our side", ""), kJson);
+    });
+}
+
+int HttpServer::bind() {
+    { service::SearchService probe(m_options.db); }  // fail early, with the how-to-build message
+    const int port = m_options.port == 0 ? m_server.bind_to_any_port(m_options.host)
+                                         : (m_server.bind_to_port(m_options.host, m_options.port) ? m_options.port : -1);
+    if (port < 0) throw UsageError("cannot listen on " + m_options.host + ":" + std::to_string(m_options.port));
+    return port;
+}
+
+void HttpServer::listen() { m_server.listen_after_bind(); }
+
+void HttpServer::stop() { m_server.stop(); }
+
+}  // namespace attune::server

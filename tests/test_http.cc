@@ -1,0 +1,217 @@
+#include "http_server.h"
+#include "index_builder.h"
+#include "test_support.h"
+
+#include <catch2/catch.hpp>
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+#include <atomic>
+#include <csignal>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+
+using namespace attune;
+
+namespace {
+
+// A real server on an ephemeral port over the test corpus, stopped when the fixture ends.
+struct RunningServer {
+    test::TempDir dir;
+    std::string db = dir.file("db");
+    std::unique_ptr<server::HttpServer> http;
+    std::thread thread;
+    int port = 0;
+
+    explicit RunningServer(std::vector<std::string> cors = {}) {
+        test::build_test_index(db);
+        server::ServerOptions options;
+        options.db = db;
+        options.port = 0;
+        options.threads = 4;
+        options.cors_origins = std::move(cors);
+        options.web_root = std::string(ATTUNE_SOURCE_DIR) + "/server/static";
+        http = std::make_unique<server::HttpServer>(options);
+        port = http->bind();
+        thread = std::thread([this] { http->listen(); });
+    }
+    ~RunningServer() {
+        http->stop();
+        thread.join();
+    }
+    httplib::Client client() const {
+        httplib::Client c("127.0.0.1", port);
+        c.set_read_timeout(5, 0);
+        return c;
+    }
+};
+
+nlohmann::json get_json(const httplib::Client& c, const std::string& path, int expected_status) {
+    auto res = const_cast<httplib::Client&>(c).Get(path.c_str());
+    REQUIRE(res);
+    INFO(path << " -> " << res->body);
+    CHECK(res->status == expected_status);
+    return nlohmann::json::parse(res->body);
+}
+
+}  // namespace
+
+TEST_CASE("GET /api/search answers the CLI's JSON plus facets", "[integration]") {
+    RunningServer s;
+    auto c = s.client();
+    const auto j = get_json(c, "/api/search?q=worry%20all%20the%20time", 200);
+    for (const char* key : {"query", "concepts", "crisis", "suggestion", "articles", "clinicians", "total", "took_ms", "facets"})
+        CHECK(j.contains(key));
+    CHECK(j["query"] == "worry all the time");
+    CHECK(j["facets"]["language"]["spanish"] == 1);
+    const auto filtered = get_json(c, "/api/search?q=worry&language=Spanish&type=clinician", 200);
+    REQUIRE(filtered["clinicians"].size() == 1);
+    CHECK(filtered["clinicians"][0]["id"] == "ana-test");
+    CHECK(filtered["articles"].empty());
+}
+
+TEST_CASE("bad parameters get a 400 that names the parameter", "[integration]") {
+    RunningServer s;
+    auto c = s.client();
+    struct Case { std::string path, param; };
+    const std::vector<Case> cases = {
+        {"/api/search?q=worry&limit=1000", "limit"},
+        {"/api/search?q=worry&limit=abc", "limit"},
+        {"/api/search?q=worry&type=podcast", "type"},
+        {"/api/search?q=worry&population=pets", "population"},
+        {"/api/search?q=worry&accepting=maybe", "accepting"},
+        {"/api/search?q=worry&colour=blue", "colour"},
+        {"/api/search?q=", "q"},
+        {"/api/search", "q"},
+        {"/api/search?q=%FF%FE", "q"},
+        {"/api/search?q=" + std::string(1001, 'a'), "q"},
+        {"/api/suggest?q=" + std::string(201, 'a'), "q"},
+        {"/api/suggest", "q"},
+    };
+    for (const auto& k : cases) {
+        const auto j = get_json(c, k.path, 400);
+        CHECK(j["error"]["param"] == k.param);
+        CHECK(j["error"]["message"].is_string());
+        CHECK(j["error"]["code"].is_string());
+    }
+}
+
+TEST_CASE("unknown ids and paths are 404 with a JSON error; known ids return the record", "[integration]") {
+    RunningServer s;
+    auto c = s.client();
+    CHECK(get_json(c, "/api/articles/nope", 404)["error"]["code"] == "not_found");
+    CHECK(get_json(c, "/api/clinicians/worry-guide", 404)["error"]["code"] == "not_found");
+    CHECK(get_json(c, "/api/nothing-here", 404)["error"]["code"] == "not_found");
+    CHECK(get_json(c, "/api/articles/worry-guide", 200)["title"] == "Living With Worry");
+    CHECK(get_json(c, "/api/clinicians/ben-test", 200)["name"] == "Ben Test");
+    CHECK(get_json(c, "/api/taxonomy", 200)["concepts"].size() == 7);
+    const auto health = get_json(c, "/healthz", 200);
+    CHECK(health["documents"] == 6);
+    CHECK(health["generation"].get<std::string>().rfind("gen-", 0) == 0);
+}
+
+TEST_CASE("nothing a client sends yields a 500", "[integration]") {
+    RunningServer s;
+    auto c = s.client();
+    const std::vector<std::string> queries = {"%00", "%28%28%28%22%22%22", "AND%20OR%20NOT", "title%3A", "anxi*",
+                                              "%E2%80%99", "%C3%28", std::string(999, 'x'), "%25%25%25", "*"};
+    for (const auto& q : queries)
+        for (const std::string path : {"/api/search?q=", "/api/suggest?q="}) {
+            auto res = c.Get((path + q).c_str());
+            REQUIRE(res);
+            INFO(path << q);
+            CHECK(res->status < 500);
+            CHECK_FALSE(res->has_header("EXCEPTION_WHAT"));
+        }
+}
+
+TEST_CASE("suggest completes partial words, forgiving one typo", "[integration]") {
+    RunningServer s;
+    auto c = s.client();
+    auto first = [&](const std::string& q) {
+        const auto j = get_json(c, "/api/suggest?q=" + q, 200);
+        return j["suggestions"].empty() ? std::string() : j["suggestions"][0]["label"].get<std::string>();
+    };
+    CHECK(first("pan") == "Panic attacks");
+    CHECK(first("livin%20wi") == "Living With Worry");
+    CHECK(first("ben%20te") == "Ben Test");
+    CHECK(first("anxeit") == "Anxiety");
+}
+
+TEST_CASE("privacy and CORS headers: no referrer, CORS only for configured origins", "[integration]") {
+    RunningServer s({"https://practice.example"});
+    auto c = s.client();
+    auto allowed = c.Get("/api/search?q=worry", {{"Origin", "https://practice.example"}});
+    REQUIRE(allowed);
+    CHECK(allowed->get_header_value("Referrer-Policy") == "no-referrer");
+    CHECK(allowed->get_header_value("Access-Control-Allow-Origin") == "https://practice.example");
+    auto other = c.Get("/api/search?q=worry", {{"Origin", "https://elsewhere.example"}});
+    REQUIRE(other);
+    CHECK_FALSE(other->has_header("Access-Control-Allow-Origin"));
+    auto page = c.Get("/");
+    REQUIRE(page);
+    CHECK(page->status == 200);
+    CHECK(page->body.find("<form id=\"search-form\"") != std::string::npos);
+}
+
+TEST_CASE("an index swap is picked up within a second with no failed request", "[integration]") {
+    RunningServer s;
+    const std::string before = get_json(s.client(), "/healthz", 200)["generation"];
+    std::atomic<bool> done{false};
+    std::atomic<int> failures{0}, requests{0};
+    std::vector<std::thread> clients;
+    for (int t = 0; t < 3; ++t)
+        clients.emplace_back([&] {
+            auto c = s.client();
+            while (!done) {
+                auto res = c.Get("/api/search?q=worry");
+                ++requests;
+                if (!res || res->status != 200) ++failures;
+            }
+        });
+    for (int i = 0; i < 5; ++i) test::build_test_index(s.db);
+    std::string after;
+    for (int waited = 0; waited < 20; ++waited) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        after = get_json(s.client(), "/healthz", 200)["generation"];
+        if (after == indexer::live_generation(s.db)) break;
+    }
+    done = true;
+    for (auto& t : clients) t.join();
+    CHECK(after != before);
+    CHECK(after == indexer::live_generation(s.db));
+    CHECK(requests > 0);
+    CHECK(failures == 0);
+}
+
+TEST_CASE("SIGTERM drains the server and it exits 0", "[integration]") {
+    test::TempDir dir;
+    test::build_test_index(dir.file("db"));
+    int err_pipe[2];
+    REQUIRE(::pipe(err_pipe) == 0);
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+        ::dup2(err_pipe[1], 2);
+        ::close(err_pipe[0]);
+        ::execl(ATTUNE_BIN, ATTUNE_BIN, "serve", "--port", "0", "--db", dir.file("db").c_str(), static_cast<char*>(nullptr));
+        ::_exit(127);
+    }
+    ::close(err_pipe[1]);
+    std::string line;
+    char ch;
+    while (::read(err_pipe[0], &ch, 1) == 1 && ch != '\n') line += ch;
+    const auto colon = line.rfind(':');
+    REQUIRE(colon != std::string::npos);
+    const int port = std::stoi(line.substr(colon + 1));
+    httplib::Client c("127.0.0.1", port);
+    auto res = c.Get("/api/search?q=worry");
+    REQUIRE(res);
+    CHECK(res->status == 200);
+    ::kill(pid, SIGTERM);
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    ::close(err_pipe[0]);
+    CHECK(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 0);
+}
