@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Installs the Debian 12 packages attune builds and tests with, when any is missing.
-# Idempotent: prints nothing and changes nothing when all are present.
+# Installs the Debian 12 packages attune builds with (and, with --test, tests with) when any is
+# missing. Idempotent: prints nothing and changes nothing when all are present.
+#   scripts/deps.sh          build and run: compiler, CMake, the libraries
+#   scripts/deps.sh --test   also nginx, curl, Chromium and Node.js for the integration and browser tests
 set -euo pipefail
 
 packages=(
@@ -8,6 +10,12 @@ packages=(
   libxapian-dev libicu-dev libcli11-dev libcpp-httplib-dev nlohmann-json3-dev
   catch2 libyaml-cpp-dev libmd4c-dev xapian-tools
 )
+if [ "${1:-}" = "--test" ]; then
+  packages+=(nginx-light curl chromium)
+  # Some machines carry Node.js from elsewhere (with its own npm); Debian's npm would conflict.
+  command -v node >/dev/null || packages+=(nodejs)
+  command -v npm >/dev/null || packages+=(npm)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

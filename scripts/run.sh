@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Sets up and runs attune on the bundled corpus.
-#   scripts/run.sh                 build, index corpus/ when needed, and show example searches
+#   scripts/run.sh                 build, index corpus/ when needed, and serve the API and search page
 #   scripts/run.sh search "..."    any attune subcommand with its arguments
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,11 +14,8 @@ if [ ! -f "$db/XAPIANDB" ] || [ build/attune -nt "$db/XAPIANDB" ] || [ -n "$(fin
   build/attune index --corpus corpus --db "$db"
 fi
 if [ $# -eq 0 ]; then
-  for q in "fear of intimacy" "I push people away when they get close" "my teenager won't talk to me"; do
-    echo "\$ attune search --limit 3 \"$q\""
-    build/attune search --db "$db" --limit 3 "$q"
-    echo
-  done
-  exit 0
+  port=${ATTUNE_PORT:-8080}
+  echo "attune: open http://127.0.0.1:$port/ (Ctrl-C to stop)"
+  exec build/attune serve --db "$db" --port "$port"
 fi
 exec build/attune "$@"

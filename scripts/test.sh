@@ -3,7 +3,11 @@
 # Usage: scripts/test.sh            (set ATTUNE_SANITIZERS=ON for an ASan+UBSan build in build-asan/)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/deps.sh
+scripts/deps.sh --test
+# playwright-core drives Debian's Chromium in the browser test (no browser download).
+if [ ! -d tests/browser/node_modules/playwright-core ]; then
+  (cd tests/browser && npm install --no-audit --no-fund --loglevel=error >/dev/null)
+fi
 sanitizers=${ATTUNE_SANITIZERS:-OFF}
 dir=build-test
 [ "$sanitizers" = ON ] && dir=build-asan
