@@ -18,9 +18,9 @@ TEST_CASE("attune beats the plain BM25 baseline on the judged queries, overall a
     const auto& a = j["attune"];
     const auto& b = j["baseline"];
     CHECK(j["topics"].get<int>() >= 150);
-    CHECK(a["all"]["ndcg@10"].get<double>() >= 0.80);
-    CHECK(a["all"]["mrr@10"].get<double>() >= 0.84);
-    CHECK(a["all"]["ndcg@10"].get<double>() - b["all"]["ndcg@10"].get<double>() >= 0.15);
+    CHECK(a["all"]["ndcg@10"].get<double>() >= 0.81);
+    CHECK(a["all"]["mrr@10"].get<double>() >= 0.85);
+    CHECK(a["all"]["ndcg@10"].get<double>() - b["all"]["ndcg@10"].get<double>() >= 0.19);
     for (const auto& [cls, m] : a.items()) {
         INFO("class " << cls);
         CHECK(m["ndcg@10"].get<double>() > b[cls]["ndcg@10"].get<double>());
