@@ -2,6 +2,8 @@
 
 #include "http_server.h"
 
+#include <atomic>
+#include <chrono>
 #include <csignal>
 #include <iostream>
 #include <pthread.h>
@@ -36,13 +38,20 @@ int run_serve(const ServeOptions& o) {
     server::HttpServer http(options);
     const int port = http.bind();
     std::cerr << "attune: serving " << options.db << " on http://" << options.host << ":" << port << "/" << std::endl;
+    std::atomic<bool> finished{false};
     std::thread waiter([&] {
         int sig = 0;
         sigwait(&signals, &sig);
+        if (finished) return;
         std::cerr << "attune: stopping (finishing requests in flight)" << std::endl;
-        http.stop();
+        // stop() is a no-op until listen() runs, so repeat it until listen() has returned.
+        while (!finished) {
+            http.stop();
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
     });
     http.listen();
+    finished = true;
     // listen() also returns when the socket fails; wake the waiter so it can be joined.
     pthread_kill(waiter.native_handle(), SIGTERM);
     waiter.join();

@@ -60,7 +60,8 @@ void ConceptDetector::add_profile_concepts(const std::vector<text::Token>& token
         if (std::find(out.negated.begin(), out.negated.end(), ps.id) != out.negated.end()) continue;
         const taxonomy::Concept* def = m_taxonomy.find(ps.id);
         if (!def) continue;
-        const double add = m_weights.profile_share * confidence * ps.score / top;
+        const double share = m_weights.profile_share * (1.0 + m_weights.profile_per_token * static_cast<double>(tokens.size()));
+        const double add = share * confidence * ps.score / top;
         auto it = std::find_if(out.concepts.begin(), out.concepts.end(), [&](const auto& c) { return c.id == ps.id; });
         if (it == out.concepts.end()) {
             out.concepts.push_back({def->id, def->kind, def->label, 0.0, {}, {}});
@@ -102,6 +103,7 @@ Detection ConceptDetector::detect(const std::vector<text::Token>& tokens, std::s
             continue;
         }
         double w = match_weight(m);
+        if (m.first_token < m_weights.lead_tokens && tokens.size() > m_weights.lead_tokens) w *= m_weights.lead_boost;
         // A one-word phrase ("family", "work", "stop") is only as telling as the word is specific
         // to its concept in the learned profiles; "anxiety" counts fully, "family" much less.
         if (m.length == 1 && m_profiles && !m_profiles->empty()) {

@@ -38,6 +38,9 @@ struct DetectorWeights {
     double profile_min = 1.5;        ///< profile scores below this are ignored
     double profile_ratio = 0.5;      ///< profile concepts weaker than this share of the best are ignored
     std::size_t profile_max = 4;     ///< profile concepts considered per text
+    double lead_boost = 3.0;         ///< weight of matches in the first `lead_tokens` words (people name the topic first)
+    std::size_t lead_tokens = 20;
+    double profile_per_token = 0.0;  ///< profile share grows with text length: share * (1 + this * tokens)
     double single_word_floor = 0.35; ///< weight of a one-word phrase the profiles say little for
     double single_word_full = 1.0;   ///< profile log-odds at which a one-word phrase counts fully
 };

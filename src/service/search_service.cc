@@ -43,9 +43,11 @@ void apply_weight_overrides(query::QueryWeights& q, query::DetectorWeights& d) {
         {"constraint_boost", &q.constraint_boost}, {"title_boost", &q.title_boost},
         {"profile_share", &d.profile_share}, {"profile_saturation", &d.profile_saturation},
         {"profile_min", &d.profile_min}, {"profile_ratio", &d.profile_ratio},
-        {"single_word_floor", &d.single_word_floor}, {"single_word_full", &d.single_word_full}};
+        {"single_word_floor", &d.single_word_floor}, {"single_word_full", &d.single_word_full},
+        {"lead_boost", &d.lead_boost}, {"profile_per_token", &d.profile_per_token}};
     const std::map<std::string, std::size_t*> sizes = {
-        {"max_phrases", &q.max_phrases}, {"max_concepts", &q.max_concepts}, {"profile_max", &d.profile_max}};
+        {"max_phrases", &q.max_phrases}, {"max_concepts", &q.max_concepts}, {"profile_max", &d.profile_max},
+        {"lead_tokens", &d.lead_tokens}};
     for (const auto& [key, value] : j.items()) {
         if (auto it = doubles.find(key); it != doubles.end()) *it->second = value.get<double>();
         else if (auto st = sizes.find(key); st != sizes.end()) *st->second = value.get<std::size_t>();
