@@ -100,6 +100,7 @@ TEST_CASE("crisis variants raise the crisis notice with resources; idioms do not
         "this commute is killing me",
         "dead tired after night shifts",
         "cutting back on drinking",
+        "I don't like going outside anymore",
     };
     for (const char* q : idioms) {
         INFO(q);

@@ -9,6 +9,7 @@ constexpr std::uint32_t kUnknown = 0xFFFFFFFFu;
 constexpr int kMaxStepGap = 2;
 constexpr int kMaxTotalGap = 3;
 constexpr std::size_t kNegationWindow = 3;
+constexpr int kMaxCrisisGap = 1;
 
 std::uint64_t edge_key(std::uint32_t node, std::uint32_t term) {
     return (static_cast<std::uint64_t>(node) << 32) | term;
@@ -93,6 +94,9 @@ void PhraseMatcher::walk(const Cursor& cur, const std::vector<std::uint32_t>& id
                          const std::vector<text::Token>& tokens, std::vector<PhraseMatch>& out) const {
     for (std::uint32_t p : m_ends[cur.node]) {
         const Phrase& ph = m_phrases[p];
+        // Crisis phrases allow at most one skipped word: "I can't go on anymore" must not be read
+        // into "I don't like going outside anymore".
+        if (ph.crisis && cur.gaps > kMaxCrisisGap) continue;
         PhraseMatch m;
         m.concept_index = ph.concept_index;
         m.phrase = ph.text;
