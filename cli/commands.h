@@ -56,7 +56,7 @@ struct ServeOptions {
     DbOptions db;
     std::string host = "127.0.0.1";
     int port = 8080;
-    std::size_t threads = 8;
+    std::size_t threads = 32;
     std::vector<std::string> cors_origins;
     std::string web_root;
 };

@@ -14,7 +14,7 @@ struct ServerOptions {
     std::string db;
     std::string host = "127.0.0.1";
     int port = 8080;  ///< 0: any free port (tests)
-    std::size_t threads = 8;
+    std::size_t threads = 32;
     std::vector<std::string> cors_origins;
     std::string web_root;  ///< folder of the search page; empty: no page
 };

@@ -12,6 +12,26 @@ constexpr Xapian::termpos kFieldGap = 100;
 
 }  // namespace
 
+std::string encode_data(const nlohmann::json& record_without_body, const std::string& body) {
+    std::string out = record_without_body.dump();
+    out.push_back('\0');
+    out += body;
+    return out;
+}
+
+std::pair<std::string_view, std::string_view> split_data(std::string_view data) {
+    const auto nul = data.find('\0');
+    if (nul == std::string_view::npos) return {data, {}};
+    return {data.substr(0, nul), data.substr(nul + 1)};
+}
+
+nlohmann::json decode_record(std::string_view data) {
+    const auto [json_text, body] = split_data(data);
+    nlohmann::json record = nlohmann::json::parse(json_text);
+    if (record.value("type", "") == "article") record["body"] = std::string(body);
+    return record;
+}
+
 std::string date_value(const std::string& iso_date) {
     std::string out;
     for (char c : iso_date)
@@ -62,7 +82,9 @@ BuiltDocument DocumentBuilder::build(const Article& a) {
     doc.add_value(slot::kUpdated, date_value(a.updated));
     doc.add_value(slot::kDisplay, a.title);
     doc.add_value(slot::kId, a.id);
-    doc.set_data(to_json(a).dump());
+    nlohmann::json record = to_json(a);
+    record.erase("body");
+    doc.set_data(encode_data(record, a.body));
     return out;
 }
 
@@ -102,7 +124,7 @@ BuiltDocument DocumentBuilder::build(const Clinician& c) {
     doc.add_value(slot::kAccepting, c.accepting_new_clients ? "1" : "0");
     doc.add_value(slot::kDisplay, c.name);
     doc.add_value(slot::kId, c.id);
-    doc.set_data(to_json(c).dump());
+    doc.set_data(encode_data(to_json(c), ""));
     return out;
 }
 

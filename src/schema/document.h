@@ -3,9 +3,12 @@
 #include "taxonomy/taxonomy.h"
 #include "text/analyzer.h"
 
+#include <nlohmann/json.hpp>
 #include <xapian.h>
 
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 namespace attune::schema {
@@ -34,6 +37,19 @@ private:
     text::Analyzer& m_analyzer;
     Xapian::termpos m_pos = 0;
 };
+
+/**
+ * Document data is the record as JSON without the article body, then a NUL byte, then the body
+ * text, so a search can parse the small part for display and hand the body to the snippeter
+ * without parsing it as JSON.
+ */
+std::string encode_data(const nlohmann::json& record_without_body, const std::string& body);
+
+/** The two parts of encode_data(): the JSON text and the body text (empty for clinicians). */
+std::pair<std::string_view, std::string_view> split_data(std::string_view data);
+
+/** The full record (body put back) from document data, for `show` and the records API. */
+nlohmann::json decode_record(std::string_view data);
 
 /** "2024-05-02" -> "20240502" for sortable date values. */
 std::string date_value(const std::string& iso_date);

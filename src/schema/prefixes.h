@@ -59,6 +59,6 @@ inline constexpr const char* kBuiltAt = "attune:built_at";
 inline constexpr const char* kSchema = "attune:schema";        ///< schema version
 }  // namespace meta
 
-inline constexpr const char* kSchemaVersion = "2";
+inline constexpr const char* kSchemaVersion = "3";
 
 }  // namespace attune::schema

@@ -2,8 +2,6 @@
 
 #include "schema/prefixes.h"
 
-#include <array>
-
 namespace attune::service {
 namespace {
 
@@ -12,38 +10,40 @@ struct Facet {
     const char* name;
 };
 
-// Sorted by prefix so one pass over the (sorted) termlist with skip_to visits each in turn.
-constexpr std::array<Facet, 6> kFacets = {{{schema::prefix::kApproach, "approach"},
-                                            {schema::prefix::kConcern, "concern"},
-                                            {schema::prefix::kFormat, "format"},
-                                            {schema::prefix::kLanguage, "language"},
-                                            {schema::prefix::kAccepting, "accepting"},
-                                            {schema::prefix::kPopulation, "population"}}};
+constexpr Facet kFacets[] = {{schema::prefix::kApproach, "approach"}, {schema::prefix::kConcern, "concern"},
+                             {schema::prefix::kFormat, "format"},     {schema::prefix::kLanguage, "language"},
+                             {schema::prefix::kAccepting, "accepting"}, {schema::prefix::kPopulation, "population"}};
+
+const std::vector<std::uint32_t> kNone;
 
 }  // namespace
 
-void FacetSpy::operator()(const Xapian::Document& doc, double) {
-    ++m_seen;
-    Xapian::TermIterator it = doc.termlist_begin();
-    const Xapian::TermIterator end = doc.termlist_end();
+FacetIndex::FacetIndex(const Xapian::Database& db) : m_by_doc(db.get_lastdocid() + 1) {
     for (const Facet& f : kFacets) {
-        if (it == end) break;
         const std::string prefix = f.prefix;
-        it.skip_to(prefix);
-        for (; it != end; ++it) {
-            const std::string term = *it;
-            if (term.compare(0, prefix.size(), prefix) != 0) break;
-            const std::string value = term.substr(prefix.size());
+        for (auto t = db.allterms_begin(prefix); t != db.allterms_end(prefix); ++t) {
+            const std::string value = (*t).substr(prefix.size());
             // "XC" is also the start of "XCITY" and "XCTRY"; those are not concern ids.
-            if (f.prefix == schema::prefix::kConcern && !value.empty() && value[0] >= 'A' && value[0] <= 'Z') continue;
-            ++m_counts[f.name][value];
+            if (value.empty() || (value[0] >= 'A' && value[0] <= 'Z')) continue;
+            const auto id = static_cast<std::uint32_t>(m_values.size());
+            m_values.emplace_back(f.name, value);
+            for (auto p = db.postlist_begin(*t); p != db.postlist_end(*t); ++p)
+                if (*p < m_by_doc.size()) m_by_doc[*p].push_back(id);
         }
     }
 }
 
-void merge_facets(FacetCounts& into, const FacetCounts& from) {
-    for (const auto& [facet, values] : from)
-        for (const auto& [value, n] : values) into[facet][value] += n;
+const std::vector<std::uint32_t>& FacetIndex::values_of(Xapian::docid id) const {
+    return id < m_by_doc.size() ? m_by_doc[id] : kNone;
+}
+
+void FacetSpy::operator()(const Xapian::Document& doc, double) {
+    for (std::uint32_t v : m_index.values_of(doc.get_docid())) ++m_counts[v];
+}
+
+void FacetSpy::merge_into(FacetCounts& into) const {
+    for (std::size_t v = 0; v < m_counts.size(); ++v)
+        if (m_counts[v]) into[m_index.value(static_cast<std::uint32_t>(v)).first][m_index.value(static_cast<std::uint32_t>(v)).second] += m_counts[v];
 }
 
 }  // namespace attune::service

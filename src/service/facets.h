@@ -3,31 +3,47 @@
 
 #include <xapian.h>
 
-#include <map>
+#include <cstdint>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace attune::service {
 
 using results::FacetCounts;
 
 /**
- * Counts, over the documents a search matches, the concerns, approaches, languages, populations,
- * formats and accepting status they carry. Multi-valued fields (a clinician speaks several
- * languages) are why this reads boolean terms rather than one value slot as ValueCountMatchSpy does.
+ * Every document's facet values (concerns, approaches, languages, populations, formats, accepting),
+ * read once from the boolean terms' posting lists, so counting facets during a search touches no
+ * termlist. Multi-valued fields (a clinician speaks several languages) are why this does not use
+ * one value slot per facet as ValueCountMatchSpy would.
  */
-class FacetSpy : public Xapian::MatchSpy {
+class FacetIndex {
 public:
-    void operator()(const Xapian::Document& doc, double weight) override;
+    FacetIndex() = default;
+    explicit FacetIndex(const Xapian::Database& db);
 
-    const FacetCounts& counts() const { return m_counts; }
-    Xapian::doccount seen() const { return m_seen; }
+    const std::vector<std::uint32_t>& values_of(Xapian::docid id) const;
+    const std::pair<std::string, std::string>& value(std::uint32_t id) const { return m_values[id]; }
+    std::size_t value_count() const { return m_values.size(); }
 
 private:
-    FacetCounts m_counts;
-    Xapian::doccount m_seen = 0;
+    std::vector<std::pair<std::string, std::string>> m_values;  ///< id -> (facet, value)
+    std::vector<std::vector<std::uint32_t>> m_by_doc;           ///< docid -> value ids
 };
 
-/** Adds `from` into `into`. */
-void merge_facets(FacetCounts& into, const FacetCounts& from);
+/** Counts facet values over the documents a search matches (up to check_at_least). */
+class FacetSpy : public Xapian::MatchSpy {
+public:
+    explicit FacetSpy(const FacetIndex& index) : m_index(index), m_counts(index.value_count(), 0) {}
+    void operator()(const Xapian::Document& doc, double weight) override;
+
+    /** Adds this spy's counts into `into`. */
+    void merge_into(FacetCounts& into) const;
+
+private:
+    const FacetIndex& m_index;
+    std::vector<Xapian::doccount> m_counts;
+};
 
 }  // namespace attune::service

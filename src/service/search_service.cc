@@ -2,6 +2,7 @@
 
 #include "errors.h"
 #include "schema/prefixes.h"
+#include "schema/document.h"
 #include "schema/records.h"
 #include "service/facets.h"
 #include "query/spelling.h"
@@ -76,6 +77,7 @@ SearchService::SearchService(const std::string& db_path) : m_db(open_database(db
     }
     m_vocabulary = query::ConstraintVocabulary(m_db);
     m_suggest = SuggestIndex(m_db, m_taxonomy, m_analyzer);
+    m_facets = FacetIndex(m_db);
     query::DetectorWeights detector_weights;
     apply_weight_overrides(m_query_weights, detector_weights);
     m_detector = std::make_unique<query::ConceptDetector>(m_taxonomy, m_analyzer, &m_profiles, detector_weights);
@@ -149,14 +151,14 @@ void SearchService::run_type(const char* type, const query::QueryPlan& plan, con
     Xapian::Enquire enquire(m_db);
     enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, plan.combined,
                                     Xapian::Query(std::string(schema::prefix::kType) + type)));
-    FacetSpy spy;
+    FacetSpy spy(m_facets);
     if (request.facets) enquire.add_matchspy(&spy);
     const Xapian::MSet mset = enquire.get_mset(static_cast<Xapian::doccount>(request.offset),
                                                static_cast<Xapian::doccount>(request.limit), kCheckAtLeast);
     (articles ? out.total_articles : out.total_clinicians) = mset.get_matches_estimated();
     if (request.facets) {
         if (!out.facets) out.facets.emplace();
-        merge_facets(*out.facets, spy.counts());
+        spy.merge_into(*out.facets);
     }
     const results::WhyContext why_ctx{m_taxonomy, out.detection, plan.user_stems, plan.display, plan.constraints};
     // No background model: it looks up the frequency of every word of the text, which costs ~1 ms a result.
@@ -164,10 +166,12 @@ void SearchService::run_type(const char* type, const query::QueryPlan& plan, con
     const std::vector<std::string> terms(plan.combined.get_unique_terms_begin(), plan.combined.get_unique_terms_end());
     for (auto it = mset.begin(); it != mset.end(); ++it) {
         const Xapian::Document doc = it.get_document();
-        const nlohmann::json data = nlohmann::json::parse(doc.get_data());
+        const std::string stored = doc.get_data();
+        const auto [json_text, body] = schema::split_data(stored);
+        const nlohmann::json data = nlohmann::json::parse(json_text);
         if (articles) {
             results::ArticleHit hit{schema::article_from_json(data), it.get_weight(), {}, {}};
-            const std::string& text = hit.record.body.empty() ? hit.record.summary : hit.record.body;
+            const std::string text(body.empty() ? std::string_view(hit.record.summary) : body);
             hit.snippet = mset.snippet(text, kSnippetLength, m_stemmer, snippet_flags, "<mark>", "</mark>", "…");
             hit.why = results::explain_match(why_ctx, doc, terms);
             out.articles.push_back(std::move(hit));
@@ -191,7 +195,7 @@ std::optional<nlohmann::json> SearchService::find_document(const std::string& id
     const std::string term = std::string(schema::prefix::kId) + id;
     Xapian::PostingIterator p = m_db.postlist_begin(term);
     if (p == m_db.postlist_end(term)) return std::nullopt;
-    return nlohmann::json::parse(m_db.get_document(*p).get_data());
+    return schema::decode_record(m_db.get_document(*p).get_data());
 }
 
 std::vector<ConceptCount> SearchService::concept_counts() {

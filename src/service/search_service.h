@@ -2,6 +2,7 @@
 #include "query/concept_detector.h"
 #include "query/query_builder.h"
 #include "results/result.h"
+#include "service/facets.h"
 #include "service/suggest.h"
 #include "taxonomy/crisis.h"
 #include "taxonomy/taxonomy.h"
@@ -91,6 +92,7 @@ private:
     query::QueryWeights m_query_weights;
     query::ConstraintVocabulary m_vocabulary;
     SuggestIndex m_suggest;
+    FacetIndex m_facets;
     Xapian::Stem m_stemmer{"english"};
 };
 
