@@ -130,3 +130,24 @@ TEST_CASE("taxonomy lists concepts with document counts", "[integration]") {
         }
     CHECK(found);
 }
+
+TEST_CASE("as-you-type: --prefix lets the last word be incomplete", "[integration]") {
+    IndexedDir idx;
+    const auto without = run_attune({"search", "--db", idx.db, "--json", "--type", "article", "wor"});
+    REQUIRE(without.status == 0);
+    CHECK(nlohmann::json::parse(without.out)["articles"].empty());
+    const auto with = run_attune({"search", "--db", idx.db, "--json", "--prefix", "--type", "article", "wor"});
+    REQUIRE(with.status == 0);
+    const auto j = nlohmann::json::parse(with.out);
+    REQUIRE_FALSE(j["articles"].empty());
+    CHECK(j["articles"][0]["id"] == "worry-guide");
+}
+
+TEST_CASE("--explain says which concept, words and fields made each result match", "[integration]") {
+    IndexedDir idx;
+    const auto r = run_attune({"search", "--db", idx.db, "--explain", "--type", "article", "heart racing on the train"});
+    REQUIRE(r.status == 0);
+    CHECK(r.out.find("why: about Panic attacks (you wrote \"heart racing\")") != std::string::npos);
+    CHECK(r.out.find("why: matches your words: train (text)") != std::string::npos);
+    CHECK(r.out.find("query: Query(") != std::string::npos);
+}
