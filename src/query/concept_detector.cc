@@ -68,6 +68,7 @@ void ConceptDetector::add_profile_concepts(const std::vector<text::Token>& token
             it = std::prev(out.concepts.end());
         }
         it->score += add;
+        if (!it->phrases.empty()) continue;  // the phrases already say what matched
         for (const std::string& stem : ps.evidence)
             for (const auto& t : tokens)
                 if (t.stem == stem) {
