@@ -148,6 +148,6 @@ TEST_CASE("--explain says which concept, words and fields made each result match
     const auto r = run_attune({"search", "--db", idx.db, "--explain", "--type", "article", "heart racing on the train"});
     REQUIRE(r.status == 0);
     CHECK(r.out.find("why: about Panic attacks (you wrote \"heart racing\")") != std::string::npos);
-    CHECK(r.out.find("why: matches your words: train (text)") != std::string::npos);
+    CHECK(r.out.find("why: matches your words: heart (text), racing (text), train (text)") != std::string::npos);
     CHECK(r.out.find("query: Query(") != std::string::npos);
 }
