@@ -131,7 +131,7 @@ TEST_CASE("taxonomy lists concepts with document counts", "[integration]") {
     CHECK(found);
 }
 
-TEST_CASE("as-you-type: --prefix lets the last word be incomplete", "[integration]") {
+TEST_CASE("as-you-type: the prefix flag lets the last word be incomplete", "[integration]") {
     IndexedDir idx;
     const auto without = run_attune({"search", "--db", idx.db, "--json", "--type", "article", "wor"});
     REQUIRE(without.status == 0);
@@ -143,7 +143,7 @@ TEST_CASE("as-you-type: --prefix lets the last word be incomplete", "[integratio
     CHECK(j["articles"][0]["id"] == "worry-guide");
 }
 
-TEST_CASE("--explain says which concept, words and fields made each result match", "[integration]") {
+TEST_CASE("explaining a search says which concept, words and fields made each result match", "[integration]") {
     IndexedDir idx;
     const auto r = run_attune({"search", "--db", idx.db, "--explain", "--type", "article", "heart racing on the train"});
     REQUIRE(r.status == 0);
