@@ -32,6 +32,9 @@ TEST_CASE("normalisation folds case, accents, compatibility forms and apostrophe
         {"don't", "do not"},
         {"don\xE2\x80\x99t", "do not"},                   // curly apostrophe
         {"can't sleep", "can not sleep"},
+        {"cant sleep", "can not sleep"},
+        {"i dont know", "i do not know"},
+        {"im so tired", "i so tired"},
         {"won't talk", "will not talk"},
         {"They'll leave", "they leave"},
         {"I'm scared", "i scared"},

@@ -98,10 +98,29 @@ std::string fold_unicode(std::string_view s) {
     return out;
 }
 
+// Contractions typed without the apostrophe ("cant", "dont", "im"), as people do on phones.
+const std::unordered_map<std::string_view, std::pair<std::string_view, bool>>& bare_contractions() {
+    static const std::unordered_map<std::string_view, std::pair<std::string_view, bool>> forms = {
+        {"cant", {"can", true}},       {"dont", {"do", true}},        {"doesnt", {"does", true}},
+        {"didnt", {"did", true}},      {"isnt", {"is", true}},        {"arent", {"are", true}},
+        {"wasnt", {"was", true}},      {"werent", {"were", true}},    {"couldnt", {"could", true}},
+        {"shouldnt", {"should", true}}, {"wouldnt", {"would", true}}, {"havent", {"have", true}},
+        {"hasnt", {"has", true}},      {"hadnt", {"had", true}},      {"aint", {"is", true}},
+        {"im", {"i", false}},          {"ive", {"i", false}},         {"youre", {"you", false}},
+        {"theyre", {"they", false}},   {"thats", {"that", false}},    {"whats", {"what", false}},
+    };
+    return forms;
+}
+
 // Splits a folded word at an apostrophe. Returns the base word and whether a "not" follows.
 std::pair<std::string, bool> split_contraction(const std::string& w) {
     const auto pos = w.find('\'');
-    if (pos == std::string::npos) return {w, false};
+    if (pos == std::string::npos) {
+        const auto& bare = bare_contractions();
+        auto it = bare.find(w);
+        if (it != bare.end()) return {std::string(it->second.first), it->second.second};
+        return {w, false};
+    }
     std::string base = w.substr(0, pos);
     std::string clitic = w.substr(pos + 1);
     if (clitic == "t" && base.size() > 1 && base.back() == 'n') {
