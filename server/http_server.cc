@@ -36,7 +36,7 @@ HttpServer::HttpServer(ServerOptions options)
     setup_routes();
 }
 
-service::SearchService& HttpServer::local_service() {
+service::SearchService& HttpServer::local_service(bool force_reopen) {
     struct Local {
         const HttpServer* owner = nullptr;
         std::uint64_t version = 0;
@@ -44,7 +44,7 @@ service::SearchService& HttpServer::local_service() {
     };
     thread_local Local local;
     const std::uint64_t current = m_watcher.version();
-    if (local.owner != this || !local.service || local.version != current) {
+    if (force_reopen || local.owner != this || !local.service || local.version != current) {
         try {
             local.service = std::make_unique<service::SearchService>(m_options.db);
             local.owner = this;
@@ -78,7 +78,14 @@ void HttpServer::add_common_headers(const httplib::Request& req, httplib::Respon
 void HttpServer::route(const std::string& endpoint, const httplib::Request& req, httplib::Response& res, const Body& body) {
     const auto started = std::chrono::steady_clock::now();
     try {
-        body(local_service(), req, res);
+        try {
+            body(local_service(false), req, res);
+        } catch (const Xapian::Error&) {
+            // The generation this thread had open went away under it (several swaps within one
+            // poll interval): open the live one and answer again.
+            res = httplib::Response();
+            body(local_service(true), req, res);
+        }
     } catch (const ParamError& e) {
         res.status = 400;
         res.set_content(error_body("bad_parameter", e.what(), e.param()), kJson);

@@ -37,7 +37,7 @@ public:
 private:
     using Body = std::function<void(service::SearchService&, const httplib::Request&, httplib::Response&)>;
     void route(const std::string& endpoint, const httplib::Request& req, httplib::Response& res, const Body& body);
-    service::SearchService& local_service();
+    service::SearchService& local_service(bool force_reopen);
     void setup_routes();
     void add_common_headers(const httplib::Request& req, httplib::Response& res) const;
 

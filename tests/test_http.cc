@@ -170,7 +170,7 @@ TEST_CASE("an index swap is picked up within a second with no failed request", "
                 if (!res || res->status != 200) ++failures;
             }
         });
-    for (int i = 0; i < 5; ++i) test::build_test_index(s.db);
+    for (int i = 0; i < 30; ++i) test::build_test_index(s.db);
     std::string after;
     for (int waited = 0; waited < 20; ++waited) {
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
