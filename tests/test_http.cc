@@ -97,7 +97,7 @@ TEST_CASE("bad parameters get a 400 that names the parameter", "[integration]") 
     }
 }
 
-TEST_CASE("unknown ids and paths are 404 with a JSON error; known ids return the record", "[integration]") {
+TEST_CASE("unknown ids and paths are 404 with a JSON error, and known ids return the record", "[integration]") {
     RunningServer s;
     auto c = s.client();
     CHECK(get_json(c, "/api/articles/nope", 404)["error"]["code"] == "not_found");

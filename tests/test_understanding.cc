@@ -75,7 +75,7 @@ TEST_CASE("texts no phrase covers still reach their concept through the learned 
     }
 }
 
-TEST_CASE("crisis variants raise the crisis notice with resources; idioms do not", "[golden]") {
+TEST_CASE("crisis variants raise the crisis notice with resources, and idioms do not", "[golden]") {
     const char* crises[] = {
         "thinking about ending it all",
         "everyone would be better off without me",
