@@ -78,15 +78,6 @@ std::vector<std::string> Taxonomy::ancestors(std::string_view id) const {
     return out;
 }
 
-std::vector<std::string> Taxonomy::descendants(std::string_view id) const {
-    std::vector<std::string> out;
-    for (const Concept& c : m_concepts) {
-        const auto up = ancestors(c.id);
-        if (std::find(up.begin(), up.end(), id) != up.end()) out.push_back(c.id);
-    }
-    return out;
-}
-
 std::string Taxonomy::closest_id(std::string_view id) const {
     std::string best;
     std::size_t best_d = std::string::npos;

@@ -37,8 +37,6 @@ public:
     const Concept* find(std::string_view id) const;
     /** Every concept reachable through `broader`, nearest first, without `id` itself. */
     std::vector<std::string> ancestors(std::string_view id) const;
-    /** Every concept whose ancestors include `id`. */
-    std::vector<std::string> descendants(std::string_view id) const;
     /** The known id nearest in edit distance, for "did you mean" in validation messages. */
     std::string closest_id(std::string_view id) const;
 
