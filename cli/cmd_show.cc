@@ -59,3 +59,42 @@ int run_taxonomy(const ShowOptions& o) {
 }
 
 }  // namespace attune::cli
+
+namespace attune::cli {
+
+void setup_related(CLI::App& app, RelatedOptions& o) {
+    add_db_option(app, o.db);
+    app.add_option("id", o.id, "Article or clinician id")->required();
+    app.add_option("--limit", o.limit, "Recommendations per list (1-100)")->check(CLI::Range(1, 100));
+    app.add_flag("--json", o.json, "Print the recommendations as JSON");
+}
+
+int run_related(const RelatedOptions& o) {
+    service::SearchService service(o.db.resolved());
+    const service::Related r = service.related(o.id, o.limit);
+    if (r.type.empty()) throw UsageError("no article or clinician with id '" + o.id + "'");
+    if (o.json) {
+        std::cout << service::to_json(r).dump(2) << "\n";
+        return kExitOk;
+    }
+    const bool tty = stdout_is_tty();
+    auto print = [&](const char* heading, const std::vector<service::Recommendation>& list) {
+        std::cout << bold(heading, tty) << "\n";
+        int n = 0;
+        for (const auto& x : list) {
+            std::string why;
+            for (const auto& w : x.why) why += (why.empty() ? "" : "; ") + w;
+            std::cout << "  " << ++n << ". " << x.label << "  (" << x.id << ")\n     " << why << "\n";
+        }
+        if (list.empty()) std::cout << "  none\n";
+    };
+    if (r.type == "article") {
+        print("Clinicians who work with this", r.clinicians);
+        print("Related articles", r.articles);
+    } else {
+        print("Articles by and for this clinician", r.articles);
+    }
+    return kExitOk;
+}
+
+}  // namespace attune::cli

@@ -52,6 +52,13 @@ struct EvalOptions {
     bool json = false;
 };
 
+struct RelatedOptions {
+    DbOptions db;
+    std::string id;
+    std::size_t limit = 5;
+    bool json = false;
+};
+
 struct ServeOptions {
     DbOptions db;
     std::string host = "127.0.0.1";
@@ -62,6 +69,9 @@ struct ServeOptions {
 };
 
 void add_db_option(CLI::App& app, DbOptions& opts);
+
+void setup_related(CLI::App& app, RelatedOptions& opts);
+int run_related(const RelatedOptions& opts);
 
 void setup_serve(CLI::App& app, ServeOptions& opts);
 int run_serve(const ServeOptions& opts);

@@ -135,6 +135,29 @@ void HttpServer::setup_routes() {
             });
         });
     }
+    struct RelatedRoute {
+        const char* path;
+        const char* type;
+        const char* list;
+    };
+    static const RelatedRoute related_routes[] = {{R"(/api/articles/([^/]+)/clinicians)", "article", "clinicians"},
+                                                  {R"(/api/articles/([^/]+)/related)", "article", "related"},
+                                                  {R"(/api/clinicians/([^/]+)/articles)", "clinician", "articles"}};
+    for (const RelatedRoute& rr : related_routes) {
+        m_server.Get(rr.path, [this, rr](const Request& req, Response& res) {
+            route(std::string(rr.type) + "s/" + rr.list, req, res, [rr](service::SearchService& svc, const Request& rq, Response& rs) {
+                const std::size_t limit = integer_param(rq.params, "limit", 5, 1, 100);
+                const service::Related r = svc.related(rq.matches[1], limit);
+                if (r.type != rr.type) {
+                    rs.status = 404;
+                    rs.set_content(error_body("not_found", std::string("no ") + rr.type + " with this id", "id"), kJson);
+                    return;
+                }
+                const nlohmann::json all = service::to_json(r);
+                rs.set_content(dump({{"id", r.id}, {rr.list, all[rr.list == std::string("related") ? "related" : rr.list]}}), kJson);
+            });
+        });
+    }
     m_server.Get("/api/taxonomy", [this](const Request& req, Response& res) {
         route("taxonomy", req, res, [](service::SearchService& svc, const Request&, Response& rs) {
             rs.set_content(dump(service::to_json(svc.concept_counts())), kJson);

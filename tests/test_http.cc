@@ -215,3 +215,16 @@ TEST_CASE("SIGTERM drains the server and it exits 0", "[integration]") {
     CHECK(WIFEXITED(status));
     CHECK(WEXITSTATUS(status) == 0);
 }
+
+TEST_CASE("recommendation endpoints answer for known ids and 404 for unknown ones", "[integration]") {
+    RunningServer s;
+    auto c = s.client();
+    const auto clinicians = get_json(c, "/api/articles/worry-guide/clinicians", 200);
+    REQUIRE(clinicians["clinicians"].size() == 1);
+    CHECK(clinicians["clinicians"][0]["id"] == "ana-test");
+    CHECK(get_json(c, "/api/articles/panic-guide/related", 200)["related"][0]["id"] == "worry-guide");
+    CHECK(get_json(c, "/api/clinicians/ana-test/articles", 200)["articles"][0]["id"] == "worry-guide");
+    CHECK(get_json(c, "/api/articles/nope/clinicians", 404)["error"]["code"] == "not_found");
+    CHECK(get_json(c, "/api/clinicians/worry-guide/articles", 404)["error"]["code"] == "not_found");
+    CHECK(get_json(c, "/api/articles/worry-guide/clinicians?limit=0", 400)["error"]["param"] == "limit");
+}

@@ -158,3 +158,33 @@ TEST_CASE("opening a missing index says how to build one", "[integration]") {
         CHECK(std::string(e.what()).find("attune index --corpus") != std::string::npos);
     }
 }
+
+TEST_CASE("an article recommends its author first, then accepting clinicians who share its concepts", "[integration]") {
+    TempDir dir;
+    test::build_test_index(dir.path());
+    service::SearchService svc(dir.path());
+    auto ids = [](const std::vector<service::Recommendation>& list) {
+        std::vector<std::string> out;
+        for (const auto& r : list) out.push_back(r.id);
+        return out;
+    };
+    using V = std::vector<std::string>;
+    const auto worry = svc.related("worry-guide", 5);
+    CHECK(worry.type == "article");
+    CHECK(ids(worry.clinicians) == V{"ana-test"});
+    REQUIRE_FALSE(worry.clinicians.empty());
+    CHECK(worry.clinicians[0].why.front() == "wrote this article");
+    // Both list depression; the one accepting new clients comes first.
+    CHECK(ids(svc.related("low-mood", 5).clinicians) == V{"cara-test", "ben-test"});
+    // Related articles share a concept (CBT) or wording, never the article itself.
+    const auto panic = svc.related("panic-guide", 5);
+    REQUIRE_FALSE(panic.articles.empty());
+    CHECK(panic.articles.front().id == "worry-guide");
+    const auto related_ids = ids(panic.articles);
+    CHECK(std::find(related_ids.begin(), related_ids.end(), "panic-guide") == related_ids.end());
+    // A clinician: the articles they wrote, then articles on what they treat.
+    const auto ana = svc.related("ana-test", 5);
+    CHECK(ana.type == "clinician");
+    CHECK(ids(ana.articles) == V{"worry-guide", "panic-guide"});
+    CHECK(svc.related("nobody", 5).type.empty());
+}

@@ -191,6 +191,11 @@ std::vector<Suggestion> SearchService::suggest(const std::string& partial, std::
     return m_suggest.suggest(tokens, limit);
 }
 
+Related SearchService::related(const std::string& id, std::size_t limit) {
+    if (limit == 0 || limit > kMaxLimit) throw UsageError("limit: must be between 1 and 100");
+    return Recommender(m_db, m_taxonomy).related(id, limit);
+}
+
 std::optional<nlohmann::json> SearchService::find_document(const std::string& id) {
     const std::string term = std::string(schema::prefix::kId) + id;
     Xapian::PostingIterator p = m_db.postlist_begin(term);

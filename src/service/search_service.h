@@ -3,6 +3,7 @@
 #include "query/query_builder.h"
 #include "results/result.h"
 #include "service/facets.h"
+#include "service/recommend.h"
 #include "service/suggest.h"
 #include "taxonomy/crisis.h"
 #include "taxonomy/taxonomy.h"
@@ -58,6 +59,9 @@ public:
 
     /** As-you-type completions for a partial query; UsageError when it is empty. */
     std::vector<Suggestion> suggest(const std::string& partial, std::size_t limit);
+
+    /** Recommendations for an article or clinician; `type` is empty when the id is unknown. */
+    Related related(const std::string& id, std::size_t limit);
 
     /** The stored record of an article or clinician, or nullopt. */
     std::optional<nlohmann::json> find_document(const std::string& id);
