@@ -56,8 +56,36 @@
       li.appendChild(el("p", { "class": "meta" }, a.kind + " · updated " + a.updated));
       li.appendChild(snippet(a.snippet || a.summary));
       if (a.why.length) li.appendChild(el("p", { "class": "why" }, "Why: " + a.why.slice(0, 2).join("; ")));
+      li.appendChild(whoWorksWithThis(a.id));
       ol.appendChild(li);
     });
+  }
+
+  // "Clinicians who work with this", loaded when asked for, like the list under a Learn page.
+  function whoWorksWithThis(id) {
+    var wrap = el("div", { "class": "related" });
+    var button = el("button", { type: "button", "class": "link", "aria-expanded": "false" }, "Clinicians who work with this");
+    var list = el("ul", { hidden: "" });
+    button.addEventListener("click", function () {
+      var open = button.getAttribute("aria-expanded") === "true";
+      button.setAttribute("aria-expanded", String(!open));
+      list.hidden = open;
+      if (open || list.childElementCount) return;
+      fetch("/api/articles/" + encodeURIComponent(id) + "/clinicians?limit=4", { credentials: "omit" })
+        .then(function (r) { return r.ok ? r.json() : { clinicians: [] }; })
+        .then(function (d) {
+          d.clinicians.forEach(function (c) {
+            var li = el("li");
+            li.appendChild(el("a", { href: c.url, rel: "noreferrer" }, c.label));
+            li.appendChild(document.createTextNode(" — " + c.why.join("; ")));
+            list.appendChild(li);
+          });
+          if (!d.clinicians.length) list.appendChild(el("li", {}, "No clinician lists this yet."));
+        });
+    });
+    wrap.appendChild(button);
+    wrap.appendChild(list);
+    return wrap;
   }
 
   function renderClinicians(items) {
