@@ -59,6 +59,21 @@ struct RelatedOptions {
     bool json = false;
 };
 
+struct MatchOptions {
+    DbOptions db;
+    std::vector<std::string> words;
+    std::vector<std::string> languages, formats, populations, insurance, ignore;
+    std::string city;
+    std::string near;  ///< "LAT,LON"
+    double radius = 25;
+    double max_fee = -1;
+    bool accepting = false;
+    bool free_consultation = false;
+    std::size_t limit = 10;
+    std::string today;
+    bool json = false;
+};
+
 struct ServeOptions {
     DbOptions db;
     std::string host = "127.0.0.1";
@@ -69,6 +84,9 @@ struct ServeOptions {
 };
 
 void add_db_option(CLI::App& app, DbOptions& opts);
+
+void setup_match(CLI::App& app, MatchOptions& opts);
+int run_match(const MatchOptions& opts);
 
 void setup_related(CLI::App& app, RelatedOptions& opts);
 int run_related(const RelatedOptions& opts);

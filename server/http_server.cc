@@ -112,6 +112,11 @@ void HttpServer::setup_routes() {
             rs.set_content(dump(results::to_json(svc.search(request))), kJson);
         });
     });
+    m_server.Post("/api/match", [this](const Request& req, Response& res) {
+        route("match", req, res, [](service::SearchService& svc, const Request& rq, Response& rs) {
+            rs.set_content(dump(service::to_json(svc.match(parse_match_body(rq.body)))), kJson);
+        });
+    });
     m_server.Get("/api/suggest", [this](const Request& req, Response& res) {
         route("suggest", req, res, [](service::SearchService& svc, const Request& rq, Response& rs) {
             const std::string q = parse_suggest_query(rq.params);

@@ -2,7 +2,10 @@
 
 #include "text/utf8.h"
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
+#include <cmath>
 #include <set>
 
 namespace attune::server {
@@ -102,6 +105,79 @@ service::SearchRequest parse_search_params(const httplib::Params& params) {
     for (char c : r.query)
         if (!std::isspace(static_cast<unsigned char>(c))) { has_words = true; break; }
     if (!has_words && r.filters.empty()) throw ParamError("q", "q is required (or give a filter)");
+    return r;
+}
+
+service::MatchRequest parse_match_body(const std::string& body) {
+    nlohmann::json j;
+    try {
+        j = nlohmann::json::parse(body);
+    } catch (const nlohmann::json::parse_error&) {
+        throw ParamError("body", "the body must be a JSON object");
+    }
+    if (!j.is_object()) throw ParamError("body", "the body must be a JSON object");
+    static const std::set<std::string> known = {"text", "language", "format", "population", "insurance", "city", "lat",
+                                                "lon", "radius_km", "max_fee", "accepting", "free_consultation",
+                                                "ignore", "limit", "today"};
+    for (const auto& [key, value] : j.items())
+        if (!known.count(key)) throw ParamError(key, "unknown field");
+    auto text_field = [&](const char* name) {
+        if (!j.contains(name) || j[name].is_null()) return std::string();
+        if (!j[name].is_string()) throw ParamError(name, std::string(name) + " must be a string");
+        return j[name].get<std::string>();
+    };
+    auto list_field = [&](const char* name, const std::vector<std::string>* allowed) {
+        std::vector<std::string> out;
+        if (!j.contains(name) || j[name].is_null()) return out;
+        const auto& v = j[name];
+        if (v.is_string()) out.push_back(v.get<std::string>());
+        else if (v.is_array()) {
+            for (const auto& x : v) {
+                if (!x.is_string()) throw ParamError(name, std::string(name) + " must be a list of strings");
+                out.push_back(x.get<std::string>());
+            }
+        } else throw ParamError(name, std::string(name) + " must be a string or a list of strings");
+        if (allowed)
+            for (const auto& x : out)
+                if (std::find(allowed->begin(), allowed->end(), x) == allowed->end())
+                    throw ParamError(name, std::string(name) + " has an unknown value '" + x + "'");
+        return out;
+    };
+    auto number_field = [&](const char* name) -> std::optional<double> {
+        if (!j.contains(name) || j[name].is_null()) return std::nullopt;
+        if (!j[name].is_number()) throw ParamError(name, std::string(name) + " must be a number");
+        return j[name].get<double>();
+    };
+    auto bool_field = [&](const char* name) {
+        if (!j.contains(name) || j[name].is_null()) return false;
+        if (!j[name].is_boolean()) throw ParamError(name, std::string(name) + " must be true or false");
+        return j[name].get<bool>();
+    };
+    service::MatchRequest r;
+    r.text = text_field("text");
+    if (text::find_invalid_utf8(r.text) != std::string::npos) throw ParamError("text", "text is not valid UTF-8");
+    if (text::utf8_length(r.text) > 5000) throw ParamError("text", "text is longer than 5000 characters");
+    auto& c = r.constraints;
+    c.languages = list_field("language", nullptr);
+    c.formats = list_field("format", &schema::known_formats());
+    c.populations = list_field("population", &schema::known_populations());
+    c.insurance = list_field("insurance", nullptr);
+    c.city = text_field("city");
+    c.lat = number_field("lat");
+    c.lon = number_field("lon");
+    if (auto radius = number_field("radius_km")) c.radius_km = *radius;
+    c.max_fee = number_field("max_fee");
+    c.accepting_only = bool_field("accepting");
+    c.free_consultation = bool_field("free_consultation");
+    r.ignore_parsed = list_field("ignore", nullptr);
+    if (auto limit = number_field("limit")) {
+        if (*limit < 1 || *limit > 100 || std::floor(*limit) != *limit) throw ParamError("limit", "limit must be a whole number between 1 and 100");
+        r.limit = static_cast<std::size_t>(*limit);
+    }
+    r.today = text_field("today");
+    if (r.text.empty() && c.languages.empty() && c.formats.empty() && c.populations.empty() && c.insurance.empty() &&
+        c.city.empty() && !c.lat)
+        throw ParamError("text", "give text or at least one constraint");
     return r;
 }
 

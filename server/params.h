@@ -27,6 +27,9 @@ service::SearchRequest parse_search_params(const httplib::Params& params);
 /** The `q` of /api/suggest, checked for length; ParamError when missing or too long. */
 std::string parse_suggest_query(const httplib::Params& params);
 
+/** Reads a POST /api/match JSON body; ParamError naming the field on the first bad one. */
+service::MatchRequest parse_match_body(const std::string& body);
+
 /** A positive integer parameter within [min, max], or `fallback` when absent. */
 std::size_t integer_param(const httplib::Params& params, const char* name, std::size_t fallback, std::size_t min,
                           std::size_t max);

@@ -228,3 +228,29 @@ TEST_CASE("recommendation endpoints answer for known ids and 404 for unknown one
     CHECK(get_json(c, "/api/clinicians/worry-guide/articles", 404)["error"]["code"] == "not_found");
     CHECK(get_json(c, "/api/articles/worry-guide/clinicians?limit=0", 400)["error"]["param"] == "limit");
 }
+
+TEST_CASE("POST /api/match answers with parsed filters and names bad fields", "[integration]") {
+    RunningServer s;
+    auto c = s.client();
+    auto res = c.Post("/api/match", R"({"text": "my teenager has felt empty and depressed", "limit": 3, "today": "2026-11-23"})",
+                      "application/json");
+    REQUIRE(res);
+    CHECK(res->status == 200);
+    const auto j = nlohmann::json::parse(res->body);
+    REQUIRE(j["parsed_filters"].size() == 1);
+    CHECK(j["parsed_filters"][0]["drop"] == "population:teens");
+    CHECK(j["clinicians"][0]["id"] == "ben-test");
+    CHECK(j["clinicians"][0]["availability_stale"] == true);
+    const std::vector<std::pair<std::string, std::string>> bad = {
+        {R"({"limit": 0, "text": "x"})", "limit"},     {R"({"format": ["video"]})", "format"},
+        {R"({"colour": "blue"})", "colour"},           {R"([1, 2])", "body"},
+        {"not json", "body"},                          {R"({"text": ""})", "text"},
+        {R"({"text": "x", "lat": 91, "lon": 0})", "lat"}};
+    for (const auto& [body, param] : bad) {
+        auto r = c.Post("/api/match", body, "application/json");
+        REQUIRE(r);
+        INFO(body << " -> " << r->body);
+        CHECK(r->status == 400);
+        CHECK(nlohmann::json::parse(r->body)["error"]["param"] == param);
+    }
+}

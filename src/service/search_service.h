@@ -3,6 +3,7 @@
 #include "query/query_builder.h"
 #include "results/result.h"
 #include "service/facets.h"
+#include "service/match.h"
 #include "service/recommend.h"
 #include "service/suggest.h"
 #include "taxonomy/crisis.h"
@@ -59,6 +60,13 @@ public:
 
     /** As-you-type completions for a partial query; UsageError when it is empty. */
     std::vector<Suggestion> suggest(const std::string& partial, std::size_t limit);
+
+    /**
+     * Intake matching: the clinicians who meet every hard constraint (given, or found in the text
+     * and not dropped), ranked by fit, availability, distance and fee; when none does, the closest
+     * with what they miss. UsageError names the bad field.
+     */
+    MatchResponse match(const MatchRequest& request);
 
     /** Recommendations for an article or clinician; `type` is empty when the id is unknown. */
     Related related(const std::string& id, std::size_t limit);

@@ -1,0 +1,170 @@
+#include "corpus_reader.h"
+#include "service/search_service.h"
+#include "test_support.h"
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+
+using namespace attune;
+
+namespace {
+
+service::MatchRequest request(const std::string& text) {
+    service::MatchRequest r;
+    r.text = text;
+    r.today = "2026-11-23";
+    return r;
+}
+
+std::vector<std::string> ids(const service::MatchResponse& r) {
+    std::vector<std::string> out;
+    for (const auto& m : r.clinicians) out.push_back(m.record.id);
+    return out;
+}
+
+bool has(const std::vector<std::string>& v, const std::string& x) { return std::find(v.begin(), v.end(), x) != v.end(); }
+
+}  // namespace
+
+TEST_CASE("hard constraints filter and every match says why", "[integration]") {
+    test::TempDir dir;
+    test::build_test_index(dir.path());
+    service::SearchService svc(dir.path());
+    auto req = request("worry all the time");
+    req.constraints.languages = {"Spanish"};
+    const auto r = svc.match(req);
+    CHECK(ids(r) == std::vector<std::string>{"ana-test"});
+    CHECK(r.meeting_all == 1);
+    REQUIRE_FALSE(r.clinicians.empty());
+    const auto& why = r.clinicians[0].why;
+    CHECK(has(why, "works with Anxiety"));
+    CHECK(has(why, "meets language: spanish"));
+    CHECK(has(why, "accepting new clients"));
+}
+
+TEST_CASE("constraints written in the note are found, applied, and can be dropped", "[integration]") {
+    test::TempDir dir;
+    test::build_test_index(dir.path());
+    service::SearchService svc(dir.path());
+    auto req = request("my teenager has felt empty and depressed for months");
+    auto r = svc.match(req);
+    REQUIRE_FALSE(r.constraints.empty());
+    CHECK(r.constraints[0].describe() == "population: teens");
+    CHECK(r.constraints[0].source == "text");
+    CHECK(ids(r) == std::vector<std::string>{"ben-test"});
+    req.ignore_parsed = {"population:teens"};
+    r = svc.match(req);
+    CHECK(r.constraints.empty());
+    CHECK(has(ids(r), "cara-test"));
+    CHECK(has(ids(r), "ben-test"));
+}
+
+TEST_CASE("when nobody meets every constraint, the closest come with what they miss", "[integration]") {
+    test::TempDir dir;
+    test::build_test_index(dir.path());
+    service::SearchService svc(dir.path());
+    auto req = request("low mood and feeling empty");
+    req.constraints.languages = {"French"};
+    req.constraints.formats = {"telehealth"};
+    const auto r = svc.match(req);
+    CHECK(r.meeting_all == 0);
+    CHECK_FALSE(r.message.empty());
+    REQUIRE(r.clinicians.size() >= 2);
+    for (const auto& m : r.clinicians) CHECK(m.unmet.size() == 1);
+    const auto dropped = [&](const std::string& c) {
+        return std::find_if(r.if_dropped.begin(), r.if_dropped.end(), [&](const auto& p) { return p.first == c; })->second;
+    };
+    CHECK(dropped("format: telehealth") == 1);  // ben-test speaks French but sees people in person
+    CHECK(dropped("language: french") == 1);    // cara-test is online but speaks English
+}
+
+TEST_CASE("stale availability is flagged and counts less", "[integration]") {
+    test::TempDir dir;
+    test::build_test_index(dir.path());
+    service::SearchService svc(dir.path());
+    const auto r = svc.match(request("feel empty, no motivation"));
+    for (const auto& m : r.clinicians) {
+        INFO(m.record.id);
+        if (m.record.id == "ben-test") {
+            CHECK(m.stale);
+            CHECK(has(m.why, "availability last confirmed 682 days ago: check before referring"));
+        }
+        if (m.record.id == "cara-test") CHECK(m.stale);  // never confirmed
+    }
+    CHECK(service::days_between("2026-11-01", "2026-11-23") == 22);
+}
+
+TEST_CASE("equally good matches rotate by day and stay put within a day", "[integration]") {
+    test::TempDir dir;
+    const std::string src = ATTUNE_SOURCE_DIR;
+    REQUIRE(test::run_attune({"index", "--corpus", src + "/corpus", "--db", dir.file("db")}).status == 0);
+    service::SearchService svc(dir.file("db"));
+    auto day = [&](const std::string& d) {
+        service::MatchRequest r;
+        r.constraints.city = "Toronto";
+        r.constraints.accepting_only = true;
+        r.today = d;
+        r.limit = 100;
+        return ids(svc.match(r));
+    };
+    const auto monday = day("2026-11-23");
+    CHECK(monday.size() >= 5);
+    CHECK(day("2026-11-23") == monday);
+    auto tuesday = day("2026-11-24");
+    CHECK(tuesday != monday);
+    std::sort(tuesday.begin(), tuesday.end());
+    auto sorted = monday;
+    std::sort(sorted.begin(), sorted.end());
+    CHECK(tuesday == sorted);
+}
+
+TEST_CASE("every clinician returned meets every hard constraint (oracle over the corpus files)", "[integration]") {
+    test::TempDir dir;
+    const std::string src = ATTUNE_SOURCE_DIR;
+    REQUIRE(test::run_attune({"index", "--corpus", src + "/corpus", "--db", dir.file("db")}).status == 0);
+    service::SearchService svc(dir.file("db"));
+    indexer::ReadOptions opts;
+    opts.corpus_dir = src + "/corpus";
+    const auto corpus = indexer::read_corpus(opts);
+    auto profile = [&](const std::string& id) -> const schema::Clinician& {
+        return std::find_if(corpus.clinicians.begin(), corpus.clinicians.end(),
+                            [&](const auto& c) { return c.clinician.id == id; })->clinician;
+    };
+    struct Case { const char* text; std::vector<std::string> languages, formats, populations; double max_fee; bool accepting; };
+    const std::vector<Case> cases = {
+        {"anxiety and panic attacks", {"Spanish"}, {}, {}, -1, false},
+        {"my wife and I fight all the time", {}, {"in-person"}, {"couples"}, 200, true},
+        {"grief after my father died", {"French"}, {"telehealth"}, {}, -1, false},
+        {"my teenager won't talk to me", {}, {}, {"teens", "families"}, 150, false},
+        {"", {"English"}, {"telehealth"}, {"older-adults"}, -1, true},
+    };
+    for (const auto& c : cases) {
+        INFO(c.text);
+        auto req = request(c.text);
+        req.constraints.languages = c.languages;
+        req.constraints.formats = c.formats;
+        req.constraints.populations = c.populations;
+        if (c.max_fee >= 0) req.constraints.max_fee = c.max_fee;
+        req.constraints.accepting_only = c.accepting;
+        req.limit = 100;
+        const auto r = svc.match(req);
+        if (r.meeting_all == 0) continue;
+        for (const auto& m : r.clinicians) {
+            const auto& p = profile(m.record.id);
+            INFO(p.id);
+            auto any = [](const std::vector<std::string>& have, const std::vector<std::string>& want) {
+                if (want.empty()) return true;
+                return std::any_of(want.begin(), want.end(), [&](const std::string& w) {
+                    return std::find(have.begin(), have.end(), w) != have.end();
+                });
+            };
+            CHECK(m.unmet.empty());
+            CHECK(any(p.languages, c.languages));
+            CHECK(any(p.formats, c.formats));
+            CHECK(any(p.populations, c.populations));
+            if (c.max_fee >= 0) CHECK((!p.fee.min || *p.fee.min <= c.max_fee));
+            if (c.accepting) CHECK(p.accepting_new_clients);
+        }
+    }
+}
