@@ -76,6 +76,22 @@ SystemRun run_system(service::SearchService& svc, const std::vector<Topic>& topi
     return run;
 }
 
+// Intake and constraint topics through `match` (clinicians only), to compare with plain search.
+SystemRun run_match(service::SearchService& svc, const std::vector<Topic>& topics) {
+    SystemRun run;
+    for (const Topic& t : topics) {
+        if (t.cls != "intake" && t.cls != "constraint") continue;
+        service::MatchRequest req;
+        req.text = t.text;
+        req.limit = 20;
+        req.today = "2026-11-23";  // fixed, so the daily rotation of ties does not move the figures
+        const auto r = svc.match(req);
+        for (const auto* list : {&r.clinicians, &r.near_matches})
+            for (const auto& m : *list) run.ranked[t.qid + ".c"].emplace_back(m.record.id, m.score);
+    }
+    return run;
+}
+
 using ClassMetrics = std::map<std::string, std::vector<results::Metrics>>;
 
 ClassMetrics score(const SystemRun& run, const results::Qrels& units, const std::map<std::string, std::string>& unit_class) {
@@ -143,6 +159,12 @@ int run_eval(const EvalOptions& o) {
         return std::none_of(u.second.begin(), u.second.end(), [](const auto& d) { return d.second >= results::kRelevantGrade; });
     });
     const SystemRun attune_run = run_system(svc, topics, false);
+    const SystemRun match_run = run_match(svc, topics);
+    results::Qrels match_units;
+    for (const auto& [unit, judged] : units)
+        if (unit.back() == 'c' && (unit_class[unit] == "intake" || unit_class[unit] == "constraint")) match_units[unit] = judged;
+    const ClassMetrics m = score(match_run, match_units, unit_class);
+    const ClassMetrics s = score(attune_run, match_units, unit_class);
     const SystemRun baseline_run = run_system(svc, topics, true);
     const ClassMetrics a = score(attune_run, units, unit_class);
     const ClassMetrics b = score(baseline_run, units, unit_class);
@@ -153,6 +175,10 @@ int run_eval(const EvalOptions& o) {
         for (const auto& [cls, list] : a) {
             out["attune"][cls] = metrics_json(results::mean(list), list.size());
             out["baseline"][cls] = metrics_json(results::mean(b.at(cls)), list.size());
+        }
+        for (const auto& [cls, list] : m) {
+            out["match_clinicians"][cls] = metrics_json(results::mean(list), list.size());
+            out["search_clinicians"][cls] = metrics_json(results::mean(s.at(cls)), list.size());
         }
         std::cout << out.dump() << "\n";
         return kExitOk;
@@ -171,6 +197,13 @@ int run_eval(const EvalOptions& o) {
     for (const auto& [cls, list] : a)
         if (cls != "all") row(cls);
     if (a.count("all")) row("all");
+    std::printf("\nclinicians for intake and constraint topics: match vs plain search\n");
+    for (const auto& [cls, list] : m) {
+        const auto mm = results::mean(list);
+        const auto ms = results::mean(s.at(cls));
+        std::printf("%-13s %5zu | match nDCG@10 %.3f P@5 %.3f | search nDCG@10 %.3f P@5 %.3f | %+7.3f\n", cls.c_str(),
+                    list.size(), mm.ndcg10, mm.p5, ms.ndcg10, ms.p5, mm.ndcg10 - ms.ndcg10);
+    }
     return kExitOk;
 }
 

@@ -228,11 +228,17 @@ MatchResponse SearchService::match(const MatchRequest& req) {
             out.if_dropped.emplace_back(h.describe(), static_cast<std::size_t>(n));
         }
         out.message = "No clinician meets every constraint; these are the closest, with what they do not meet.";
-    } else if (!all.empty()) {
-        std::erase_if(all, [](const ClinicianMatch& m) { return !m.unmet.empty(); });
+        if (all.size() > req.limit) all.resize(req.limit);
+        out.clinicians = std::move(all);
+        return out;
     }
-    if (all.size() > req.limit) all.resize(req.limit);
-    out.clinicians = std::move(all);
+    // Those meeting every constraint, then (when they are fewer than asked for) the closest others,
+    // apart, so a short list is never the whole story.
+    const auto first_partial = std::find_if(all.begin(), all.end(), [](const auto& m) { return !m.unmet.empty(); });
+    out.clinicians.assign(all.begin(), first_partial);
+    if (out.clinicians.size() > req.limit) out.clinicians.resize(req.limit);
+    for (auto it = first_partial; it != all.end() && out.clinicians.size() + out.near_matches.size() < req.limit; ++it)
+        out.near_matches.push_back(*it);
     return out;
 }
 
@@ -252,8 +258,7 @@ nlohmann::json to_json(const MatchResponse& r) {
         }
         constraints.push_back(j);
     }
-    json clinicians = json::array();
-    for (const auto& m : r.clinicians) {
+    auto clinician_json = [](const ClinicianMatch& m) {
         const auto& c = m.record;
         json j = {{"id", c.id}, {"name", c.name}, {"credentials", c.credentials}, {"url", c.url},
                   {"score", std::round(m.score * 1000.0) / 1000.0}, {"concerns", c.concerns}, {"approaches", c.approaches},
@@ -265,8 +270,11 @@ nlohmann::json to_json(const MatchResponse& r) {
                   {"insurance", c.insurance}, {"free_consultation", c.free_consultation}, {"fictional", c.fictional},
                   {"unmet", m.unmet}, {"why", m.why}};
         if (m.distance_km) j["distance_km"] = std::round(*m.distance_km * 10.0) / 10.0;
-        clinicians.push_back(j);
-    }
+        return j;
+    };
+    json clinicians = json::array(), near = json::array();
+    for (const auto& m : r.clinicians) clinicians.push_back(clinician_json(m));
+    for (const auto& m : r.near_matches) near.push_back(clinician_json(m));
     json crisis = nullptr;
     if (r.crisis) {
         json res = json::array();
@@ -277,6 +285,7 @@ nlohmann::json to_json(const MatchResponse& r) {
     for (const auto& [c, n] : r.if_dropped) relax.push_back({{"drop", c}, {"matches", n}});
     return {{"text", r.text}, {"concepts", concepts}, {"crisis", crisis}, {"parsed_filters", parsed},
             {"constraints", constraints}, {"meeting_all", r.meeting_all}, {"clinicians", clinicians},
+            {"near_matches", near},
             {"if_dropped", relax}, {"message", r.message.empty() ? json(nullptr) : json(r.message)}};
 }
 

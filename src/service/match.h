@@ -58,6 +58,7 @@ struct MatchResponse {
     std::optional<results::CrisisNotice> crisis;
     std::vector<HardConstraint> constraints;
     std::vector<ClinicianMatch> clinicians;  ///< meeting every constraint; else the best partial matches
+    std::vector<ClinicianMatch> near_matches;  ///< when fewer than `limit` meet every constraint: the closest others
     std::size_t meeting_all = 0;
     std::vector<std::pair<std::string, std::size_t>> if_dropped;  ///< constraint -> matches without it, when none meet all
     std::string message;
