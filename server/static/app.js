@@ -61,31 +61,41 @@
     });
   }
 
-  // "Clinicians who work with this", loaded when asked for, like the list under a Learn page.
-  function whoWorksWithThis(id) {
+  // Recommendations loaded when asked for, like the lists under a practice's Learn page:
+  // clinicians who work with an article, related articles, a clinician's articles.
+  function relatedList(label, path, key, empty) {
     var wrap = el("div", { "class": "related" });
-    var button = el("button", { type: "button", "class": "link", "aria-expanded": "false" }, "Clinicians who work with this");
+    var button = el("button", { type: "button", "class": "link", "aria-expanded": "false" }, label);
     var list = el("ul", { hidden: "" });
     button.addEventListener("click", function () {
       var open = button.getAttribute("aria-expanded") === "true";
       button.setAttribute("aria-expanded", String(!open));
       list.hidden = open;
       if (open || list.childElementCount) return;
-      fetch("/api/articles/" + encodeURIComponent(id) + "/clinicians?limit=4", { credentials: "omit" })
-        .then(function (r) { return r.ok ? r.json() : { clinicians: [] }; })
+      fetch(path + "?limit=4", { credentials: "omit" })
+        .then(function (r) { return r.ok ? r.json() : {}; })
         .then(function (d) {
-          d.clinicians.forEach(function (c) {
+          var items = d[key] || [];
+          items.forEach(function (c) {
             var li = el("li");
             li.appendChild(el("a", { href: c.url, rel: "noreferrer" }, c.label));
             li.appendChild(document.createTextNode(" — " + c.why.join("; ")));
             list.appendChild(li);
           });
-          if (!d.clinicians.length) list.appendChild(el("li", {}, "No clinician lists this yet."));
+          if (!items.length) list.appendChild(el("li", {}, empty));
         });
     });
     wrap.appendChild(button);
     wrap.appendChild(list);
     return wrap;
+  }
+
+  function whoWorksWithThis(id) {
+    var box = el("div");
+    var base = "/api/articles/" + encodeURIComponent(id);
+    box.appendChild(relatedList("Clinicians who work with this", base + "/clinicians", "clinicians", "No clinician lists this yet."));
+    box.appendChild(relatedList("Related articles", base + "/related", "related", "No related articles yet."));
+    return box;
   }
 
   function renderClinicians(items) {
@@ -103,6 +113,8 @@
         c.accepting_new_clients ? "accepting new clients" : "not accepting new clients"].join(" · ")));
       li.appendChild(snippet(c.snippet));
       if (c.why.length) li.appendChild(el("p", { "class": "why" }, "Why: " + c.why.slice(0, 3).join("; ")));
+      li.appendChild(relatedList("Articles by and for " + c.name, "/api/clinicians/" + encodeURIComponent(c.id) + "/articles",
+                                 "articles", "No articles yet."));
       ol.appendChild(li);
     });
   }

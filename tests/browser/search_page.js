@@ -35,9 +35,13 @@ async function main() {
     check(await page.locator("#articles mark").count() > 0, "snippets highlight matched words");
     check(await page.locator("#crisis").isHidden(), "no crisis banner for an ordinary concern");
     check(await page.locator("#facets fieldset").count() > 0, "facet filters shown");
-    await page.locator("#articles li .related button").first().click();
-    await page.waitForSelector("#articles li .related li", { timeout: 5000 });
-    check(await page.locator("#articles li .related li a").count() > 0, "clinicians who work with an article are listed");
+    await page.locator("#articles li").first().getByRole("button", { name: "Clinicians who work with this" }).click();
+    await page.locator("#articles li").first().getByRole("button", { name: "Related articles" }).click();
+    await page.locator("#clinicians li").first().getByRole("button", { name: /^Articles by and for/ }).click();
+    await page.waitForSelector("#articles li .related li a", { timeout: 5000 });
+    await page.waitForSelector("#clinicians li .related li a", { timeout: 5000 });
+    check(await page.locator("#articles li").first().locator(".related li a").count() >= 2, "clinicians and related articles listed under an article");
+    check(await page.locator("#clinicians li").first().locator(".related li a").count() > 0, "a clinician's articles are listed");
     await page.screenshot({ path: shots + "/search-page.png", fullPage: true });
 
     // A facet filter narrows the clinicians.
