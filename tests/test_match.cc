@@ -168,3 +168,18 @@ TEST_CASE("every clinician returned meets every hard constraint (oracle over the
         }
     }
 }
+
+TEST_CASE("a constraint worded as a wish ranks but does not filter", "[integration]") {
+    test::TempDir dir;
+    test::build_test_index(dir.path());
+    service::SearchService svc(dir.path());
+    const auto r = svc.match(request("I worry all the time, ideally with someone who speaks Spanish"));
+    REQUIRE(r.constraints.size() == 1);
+    CHECK(r.constraints[0].describe() == "language: spanish");
+    CHECK_FALSE(r.constraints[0].hard);
+    const auto found = ids(r);
+    REQUIRE(found.size() >= 2);
+    CHECK(found.front() == "ana-test");
+    CHECK(has(found, "cara-test"));
+    CHECK(has(r.clinicians.front().why, "meets the wish for language: spanish"));
+}

@@ -36,6 +36,22 @@ const std::map<std::string, std::string>& region_names() {
     return names;
 }
 
+// "ideally in Spanish", "we'd prefer online", "a woman if possible": a wish, not a requirement.
+bool worded_as_wish(const std::vector<text::Token>& tokens, std::size_t from, std::size_t to) {
+    static const std::set<std::string> before = {"ideal", "ideally", "prefer", "preferably", "prefered", "preferred",
+                                                 "rather", "nice", "bonus", "hope", "hopefully", "possibly"};
+    for (std::size_t k = 1; k <= 5 && k <= from; ++k) {
+        const text::Token& t = tokens[from - k];
+        if (before.count(t.word) || before.count(t.stem)) return true;
+        if (t.clause_start && k > 1) break;
+    }
+    for (std::size_t k = to + 1; k < tokens.size() && k <= to + 3; ++k) {
+        if (tokens[k].clause_start) break;
+        if (tokens[k].word == "possible" || tokens[k].word == "ideally" || tokens[k].word == "preferably") return true;
+    }
+    return false;
+}
+
 int as_number(const std::string& w) {
     if (w.empty() || w.size() > 3 || !std::all_of(w.begin(), w.end(), [](char c) { return c >= '0' && c <= '9'; })) return -1;
     return std::stoi(w);
@@ -58,7 +74,7 @@ std::vector<TextConstraint> find_constraints(const std::vector<text::Token>& tok
     auto add = [&](std::string field, std::string value, std::string term, std::size_t from, std::size_t to) {
         if (std::any_of(out.begin(), out.end(), [&](const auto& c) { return c.term == term; })) return;
         const auto words = std::string(original.substr(tokens[from].start, tokens[to].end - tokens[from].start));
-        out.push_back({std::move(field), std::move(value), std::move(term), words});
+        out.push_back({std::move(field), std::move(value), std::move(term), words, worded_as_wish(tokens, from, to)});
     };
     for (std::size_t i = 0; i < tokens.size(); ++i) {
         const text::Token& t = tokens[i];

@@ -15,6 +15,7 @@ struct TextConstraint {
     std::string value;  ///< the index value, e.g. "spanish", "los angeles", "teens"
     std::string term;   ///< the boolean term it stands for, e.g. "XLspanish"
     std::string words;  ///< the words as typed
+    bool preference = false;  ///< worded as a wish ("ideally", "would prefer", "if possible"), not a must
 };
 
 /** The values the index holds for each constraint field, read once (allterms with the prefix). */

@@ -101,7 +101,7 @@ std::vector<HardConstraint> hard_constraints(const MatchRequest& req, const std:
         const std::string key = p.field + ":" + p.value;
         if (std::find(req.ignore_parsed.begin(), req.ignore_parsed.end(), key) != req.ignore_parsed.end()) continue;
         const bool stated = std::any_of(out.begin(), out.end(), [&](const HardConstraint& h) { return h.field == p.field; });
-        if (!stated) out.push_back({p.field, p.value, "text", p.words});
+        if (!stated) out.push_back({p.field, p.value, "text", p.words, !p.preference});
     }
     return out;
 }
@@ -170,8 +170,11 @@ MatchResponse SearchService::match(const MatchRequest& req) {
         ClinicianMatch m;
         m.record = schema::clinician_from_json(rec);
         const auto& c = m.record;
-        for (const auto& h : out.constraints)
-            if (!meets_any_value(h, c, mc)) m.unmet.push_back(h.describe());
+        for (const auto& h : out.constraints) {
+            if (meets_any_value(h, c, mc)) continue;
+            if (h.hard) m.unmet.push_back(h.describe());
+            else m.score -= 0.25;  // a wish not met counts against, but does not exclude
+        }
         // Ranking: relevance, then availability, distance and fee as preferences.
         m.score = it.get_weight() / top;
         if (c.accepting_new_clients) m.score += 0.3;
@@ -195,7 +198,7 @@ MatchResponse SearchService::match(const MatchRequest& req) {
             m.why.push_back("works with " + s);
         }
         for (const auto& h : out.constraints)
-            if (std::find(m.unmet.begin(), m.unmet.end(), h.describe()) == m.unmet.end()) m.why.push_back("meets " + h.describe());
+            if (meets_any_value(h, c, mc)) m.why.push_back((h.hard ? "meets " : "meets the wish for ") + h.describe());
         if (m.distance_km) m.why.push_back(std::to_string(static_cast<long>(std::lround(*m.distance_km))) + " km away");
         if (c.fee.min) {
             std::string fee = "fee " + std::to_string(static_cast<long>(*c.fee.min));
@@ -220,8 +223,10 @@ MatchResponse SearchService::match(const MatchRequest& req) {
     };
     std::sort(all.begin(), all.end(), order);
     out.meeting_all = static_cast<std::size_t>(std::count_if(all.begin(), all.end(), [](const auto& m) { return m.unmet.empty(); }));
-    if (out.meeting_all == 0 && !out.constraints.empty()) {
+    const bool any_hard = std::any_of(out.constraints.begin(), out.constraints.end(), [](const auto& h) { return h.hard; });
+    if (out.meeting_all == 0 && any_hard) {
         for (const auto& h : out.constraints) {
+            if (!h.hard) continue;
             const auto n = std::count_if(all.begin(), all.end(), [&](const ClinicianMatch& m) {
                 return m.unmet.size() == 1 && m.unmet.front() == h.describe();
             });
@@ -250,7 +255,7 @@ nlohmann::json to_json(const MatchResponse& r) {
                             {"score", std::round(c.score * 1000.0) / 1000.0}, {"matched", c.matched}});
     json constraints = json::array(), parsed = json::array();
     for (const auto& h : r.constraints) {
-        json j = {{"field", h.field}, {"value", h.value}, {"source", h.source}};
+        json j = {{"field", h.field}, {"value", h.value}, {"source", h.source}, {"hard", h.hard}};
         if (h.source == "text") {
             j["words"] = h.words;
             j["drop"] = h.field + ":" + h.value;

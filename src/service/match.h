@@ -40,6 +40,7 @@ struct HardConstraint {
     std::string value;
     std::string source;  ///< request | text
     std::string words;   ///< as typed, for constraints found in the text
+    bool hard = true;    ///< false for wishes found in the text ("ideally Spanish"): they rank, not filter
     std::string describe() const;  ///< "language: spanish"
 };
 
