@@ -170,8 +170,10 @@ MatchResponse SearchService::match(const MatchRequest& req) {
         ClinicianMatch m;
         m.record = schema::clinician_from_json(rec);
         const auto& c = m.record;
+        std::vector<bool> met;
         for (const auto& h : out.constraints) {
-            if (meets_any_value(h, c, mc)) continue;
+            met.push_back(meets_any_value(h, c, mc));
+            if (met.back()) continue;
             if (h.hard) m.unmet.push_back(h.describe());
             else m.score -= 0.25;  // a wish not met counts against, but does not exclude
         }
@@ -197,8 +199,8 @@ MatchResponse SearchService::match(const MatchRequest& req) {
             for (std::size_t i = 0; i < shared.size(); ++i) s += (i ? ", " : "") + shared[i];
             m.why.push_back("works with " + s);
         }
-        for (const auto& h : out.constraints)
-            if (meets_any_value(h, c, mc)) m.why.push_back((h.hard ? "meets " : "meets the wish for ") + h.describe());
+        for (std::size_t i = 0; i < out.constraints.size(); ++i)
+            if (met[i]) m.why.push_back((out.constraints[i].hard ? "meets " : "meets the wish for ") + out.constraints[i].describe());
         if (m.distance_km) m.why.push_back(std::to_string(static_cast<long>(std::lround(*m.distance_km))) + " km away");
         if (c.fee.min) {
             std::string fee = "fee " + std::to_string(static_cast<long>(*c.fee.min));
