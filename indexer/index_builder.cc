@@ -35,8 +35,8 @@ long generation_number(const std::string& name) {
 }
 
 void write_stub(const std::string& db_dir, const std::string& generation) {
-    const std::string stub = service::stub_path(db_dir);
-    const std::string tmp = stub + ".tmp";
+    const std::string pointer = service::stub_path(db_dir);
+    const std::string tmp = pointer + ".tmp";
     {
         std::ofstream out(tmp, std::ios::trunc);
         out << "auto " << generation << "\n";
@@ -45,7 +45,7 @@ void write_stub(const std::string& db_dir, const std::string& generation) {
     }
     const int fd = ::open(tmp.c_str(), O_RDONLY);
     if (fd >= 0) { ::fsync(fd); ::close(fd); }
-    if (std::rename(tmp.c_str(), stub.c_str()) != 0) throw IndexError("cannot rename " + tmp + " to " + stub);
+    if (std::rename(tmp.c_str(), pointer.c_str()) != 0) throw IndexError("cannot rename " + tmp + " to " + pointer);
     const int dir_fd = ::open(db_dir.c_str(), O_RDONLY | O_DIRECTORY);
     if (dir_fd >= 0) { ::fsync(dir_fd); ::close(dir_fd); }
 }

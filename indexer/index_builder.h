@@ -33,13 +33,14 @@ private:
 
 /**
  * Builds a new generation of the index beside the live one and switches to it by renaming a
- * Xapian stub file (DIR/XAPIANDB) into place. Until that rename the previous index keeps serving;
- * a build that fails or is killed leaves a generation directory that the next build removes.
+ * pointer file (DIR/XAPIANDB, in the format Xapian follows to a database) into place. Until that
+ * rename the previous index keeps serving; a build that fails or is killed leaves a generation
+ * directory that the next build removes.
  * Keeps the previous generation for readers that still have it open and removes older ones.
  */
 BuildStats build_index(const Corpus& corpus, const std::string& db_dir, const ProgressFn& progress);
 
-/** The generation directory name the stub points at, or "" when there is no index. */
+/** The generation directory name DIR/XAPIANDB points at, or "" when there is no index. */
 std::string live_generation(const std::string& db_dir);
 
 }  // namespace attune::indexer

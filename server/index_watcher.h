@@ -9,7 +9,7 @@
 namespace attune::server {
 
 /**
- * Watches an index directory's stub file and bumps a version number when the indexer swaps in a
+ * Watches an index directory's XAPIANDB pointer file and bumps a version number when the indexer swaps in a
  * new generation, so each worker thread reopens its own Database before its next request.
  */
 class IndexWatcher {
