@@ -96,18 +96,25 @@ std::vector<std::string> explain_match(const WhyContext& ctx, const Xapian::Docu
     return why;
 }
 
-nlohmann::json to_json(const SearchResponse& r) {
-    using nlohmann::json;
-    json concepts = json::array();
-    for (const auto& c : r.detection.concepts)
+nlohmann::json concepts_json(const query::Detection& detection) {
+    nlohmann::json concepts = nlohmann::json::array();
+    for (const auto& c : detection.concepts)
         concepts.push_back({{"id", c.id}, {"kind", taxonomy::kind_name(c.kind)}, {"label", c.label},
                             {"score", round3(c.score)}, {"matched", c.matched}});
-    json crisis = nullptr;
-    if (r.crisis) {
-        json res = json::array();
-        for (const auto& x : r.crisis->resources) res.push_back({{"name", x.name}, {"contact", x.contact}, {"url", x.url}});
-        crisis = {{"message", r.crisis->message}, {"concepts", r.crisis->concepts}, {"resources", res}};
-    }
+    return concepts;
+}
+
+nlohmann::json crisis_json(const std::optional<CrisisNotice>& crisis) {
+    if (!crisis) return nullptr;
+    nlohmann::json res = nlohmann::json::array();
+    for (const auto& x : crisis->resources) res.push_back({{"name", x.name}, {"contact", x.contact}, {"url", x.url}});
+    return {{"message", crisis->message}, {"concepts", crisis->concepts}, {"resources", res}};
+}
+
+nlohmann::json to_json(const SearchResponse& r) {
+    using nlohmann::json;
+    const json concepts = concepts_json(r.detection);
+    const json crisis = crisis_json(r.crisis);
     json articles = json::array();
     for (const auto& a : r.articles)
         articles.push_back({{"id", a.record.id}, {"title", a.record.title}, {"url", a.record.url},

@@ -54,6 +54,12 @@ struct SearchResponse {
     std::optional<FacetCounts> facets;  ///< when asked for
 };
 
+/** The `concepts` list of the JSON contract. */
+nlohmann::json concepts_json(const query::Detection& detection);
+
+/** The `crisis` object of the JSON contract, or null. */
+nlohmann::json crisis_json(const std::optional<CrisisNotice>& crisis);
+
 /** The JSON contract of docs/api.md, shared by the CLI and HTTP. */
 nlohmann::json to_json(const SearchResponse& r);
 

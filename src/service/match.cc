@@ -251,10 +251,7 @@ MatchResponse SearchService::match(const MatchRequest& req) {
 
 nlohmann::json to_json(const MatchResponse& r) {
     using nlohmann::json;
-    json concepts = json::array();
-    for (const auto& c : r.detection.concepts)
-        concepts.push_back({{"id", c.id}, {"kind", taxonomy::kind_name(c.kind)}, {"label", c.label},
-                            {"score", std::round(c.score * 1000.0) / 1000.0}, {"matched", c.matched}});
+    const json concepts = results::concepts_json(r.detection);
     json constraints = json::array(), parsed = json::array();
     for (const auto& h : r.constraints) {
         json j = {{"field", h.field}, {"value", h.value}, {"source", h.source}, {"hard", h.hard}};
@@ -282,12 +279,7 @@ nlohmann::json to_json(const MatchResponse& r) {
     json clinicians = json::array(), near = json::array();
     for (const auto& m : r.clinicians) clinicians.push_back(clinician_json(m));
     for (const auto& m : r.near_matches) near.push_back(clinician_json(m));
-    json crisis = nullptr;
-    if (r.crisis) {
-        json res = json::array();
-        for (const auto& x : r.crisis->resources) res.push_back({{"name", x.name}, {"contact", x.contact}, {"url", x.url}});
-        crisis = {{"message", r.crisis->message}, {"concepts", r.crisis->concepts}, {"resources", res}};
-    }
+    const json crisis = results::crisis_json(r.crisis);
     json relax = json::array();
     for (const auto& [c, n] : r.if_dropped) relax.push_back({{"drop", c}, {"matches", n}});
     return {{"text", r.text}, {"concepts", concepts}, {"crisis", crisis}, {"parsed_filters", parsed},
