@@ -3,11 +3,27 @@
 #include "index_builder.h"
 #include "service/index_paths.h"
 
+#include <sys/resource.h>
 #include <unistd.h>
 
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
 #include <iostream>
 
 namespace attune::cli {
+
+namespace {
+
+// Bytes of the regular files under `dir` (the size on disk of one index generation).
+std::uintmax_t directory_bytes(const std::string& dir) {
+    std::uintmax_t total = 0;
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(dir))
+        if (entry.is_regular_file()) total += entry.file_size();
+    return total;
+}
+
+}  // namespace
 
 std::string DbOptions::resolved() const { return db.empty() ? service::default_db_path() : db; }
 
@@ -22,9 +38,12 @@ void setup_index(CLI::App& app, IndexOptions& opts) {
     corpus->excludes(jsonl);
     app.add_option("--taxonomy", opts.taxonomy, "Taxonomy file (default: CORPUS/taxonomy.yaml or corpus/taxonomy.yaml)");
     app.add_flag("--strict", opts.strict, "Stop at the first bad document without touching the live index");
+    app.add_flag("--stats-json", opts.stats_json,
+                 "After the build, print one JSON line to stdout: docs, wall_s, docs_per_s, index_bytes, peak_rss_kb");
 }
 
 int run_index(const IndexOptions& opts) {
+    const auto started = std::chrono::steady_clock::now();
     const std::string db_dir = opts.db.resolved();
     indexer::ReadOptions read;
     read.corpus_dir = opts.corpus.empty() && opts.jsonl.empty() ? "corpus" : opts.corpus;
@@ -46,6 +65,18 @@ int run_index(const IndexOptions& opts) {
     std::cerr << "indexed " << stats.articles << " articles, " << stats.clinicians << " clinicians, "
               << corpus.errors.size() << " rejected in " << seconds << " s into " << db_dir << " ("
               << stats.generation << ")\n";
+    if (opts.stats_json) {
+        // wall_s runs from the start of the command (parsing included) to the switch to the new generation.
+        const double wall = std::chrono::duration<double>(stats.committed - started).count();
+        const std::size_t docs = stats.articles + stats.clinicians;
+        rusage ru{};
+        ::getrusage(RUSAGE_SELF, &ru);
+        std::printf("{\"peer\": \"attune\", \"phase\": \"index\", \"docs\": %zu, \"wall_s\": %.3f, "
+                    "\"docs_per_s\": %.1f, \"index_bytes\": %ju, \"peak_rss_kb\": %ld}\n",
+                    docs, wall, wall > 0 ? static_cast<double>(docs) / wall : 0.0,
+                    directory_bytes(db_dir + "/" + stats.generation), ru.ru_maxrss);
+        std::fflush(stdout);
+    }
     return corpus.errors.empty() ? kExitOk : kExitInput;
 }
 

@@ -18,6 +18,10 @@ void setup_serve(CLI::App& app, ServeOptions& o) {
     app.add_option("--threads", o.threads, "Worker threads")->capture_default_str()->check(CLI::Range(1, 256));
     app.add_option("--cors-origin", o.cors_origins, "Allow browser requests from this origin (repeatable)");
     app.add_option("--web-root", o.web_root, "Folder of the search page (default: the project's server/static)");
+    app.add_option("--query-log", o.query_log,
+                   "Opt in to search analytics: append redacted searches to FILE (hour, concepts, counts; never addresses)");
+    app.add_option("--query-log-days", o.query_log_days, "Keep query log entries this many days")
+        ->check(CLI::Range(1, 3650))->capture_default_str();
 }
 
 int run_serve(const ServeOptions& o) {
@@ -35,9 +39,14 @@ int run_serve(const ServeOptions& o) {
     options.threads = o.threads;
     options.cors_origins = o.cors_origins;
     options.web_root = o.web_root.empty() ? ATTUNE_WEB_ROOT : o.web_root;
+    options.query_log = o.query_log;
+    options.query_log_days = o.query_log_days;
     server::HttpServer http(options);
     const int port = http.bind();
     std::cerr << "attune: serving " << options.db << " on http://" << options.host << ":" << port << "/" << std::endl;
+    if (!options.query_log.empty())
+        std::cerr << "attune: search analytics on: redacted searches go to " << options.query_log << ", kept "
+                  << options.query_log_days << " days" << std::endl;
     std::atomic<bool> finished{false};
     std::thread waiter([&] {
         int sig = 0;

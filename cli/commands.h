@@ -1,4 +1,5 @@
 #pragma once
+#include "analytics/audit.h"
 #include "service/search_service.h"
 
 #include <CLI/CLI.hpp>
@@ -20,6 +21,17 @@ struct IndexOptions {
     std::vector<std::string> jsonl;
     std::string taxonomy;
     bool strict = false;
+    bool stats_json = false;  ///< print one JSON line of build figures to stdout (bench/)
+};
+
+/** `attune bench`: query latency through the search pipeline (docs/benchmarks.md). */
+struct BenchOptions {
+    DbOptions db;
+    std::string queries;
+    std::size_t every = 1;   ///< run query lines 0, K, 2K, ...
+    std::size_t runs = 5;    ///< timed passes after one untimed warm pass
+    std::string mode = "full";  ///< full: search + JSON; core: understand + match sets only
+    std::string hits;        ///< optional: one JSON line per query with its ids and latencies
 };
 
 struct SearchOptions {
@@ -74,6 +86,14 @@ struct MatchOptions {
     bool json = false;
 };
 
+struct AuditCliOptions {
+    DbOptions db;
+    std::string queries;
+    std::string format = "table";
+    std::string out;
+    analytics::AuditOptions audit;
+};
+
 struct ServeOptions {
     DbOptions db;
     std::string host = "127.0.0.1";
@@ -81,6 +101,8 @@ struct ServeOptions {
     std::size_t threads = 32;
     std::vector<std::string> cors_origins;
     std::string web_root;
+    std::string query_log;   ///< opt-in search analytics; empty: off
+    int query_log_days = 30;
 };
 
 void add_db_option(CLI::App& app, DbOptions& opts);
@@ -90,6 +112,9 @@ int run_match(const MatchOptions& opts);
 
 void setup_related(CLI::App& app, RelatedOptions& opts);
 int run_related(const RelatedOptions& opts);
+
+void setup_audit(CLI::App& app, AuditCliOptions& opts);
+int run_audit(const AuditCliOptions& opts);
 
 void setup_serve(CLI::App& app, ServeOptions& opts);
 int run_serve(const ServeOptions& opts);
@@ -108,6 +133,9 @@ int run_show(const ShowOptions& opts);
 
 void setup_taxonomy(CLI::App& app, ShowOptions& opts);
 int run_taxonomy(const ShowOptions& opts);
+
+void setup_bench(CLI::App& app, BenchOptions& opts);
+int run_bench(const BenchOptions& opts);
 
 /** Exit codes, documented in the README. */
 inline constexpr int kExitOk = 0;

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <unordered_set>
 
 namespace attune::indexer {
 namespace {
@@ -46,28 +47,11 @@ public:
         while (std::getline(in, line)) {
             ++number;
             if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-            attempt([&] { read_jsonl_line(path, number, line); });
+            attempt([&] { read_jsonl_line(m_corpus, path, number, line); });
         }
     }
 
 private:
-    void read_jsonl_line(const std::string& path, int number, const std::string& line) {
-        SourceRef src{path, number, {}};
-        if (line.size() > taxonomy::kMaxFileBytes) src.fail("line", "longer than 1 MiB");
-        if (text::find_invalid_utf8(line) != std::string::npos) src.fail("line", "invalid UTF-8");
-        nlohmann::json j;
-        try {
-            j = nlohmann::json::parse(line);
-        } catch (const nlohmann::json::parse_error& e) {
-            src.fail("json", std::string(e.what()).substr(std::string(e.what()).find(':') + 2));
-        }
-        if (!j.is_object()) src.fail("line", "expected a JSON object");
-        const std::string type = j.value("type", "");
-        if (type == "article") m_corpus.articles.push_back(parse_article_json(j, src));
-        else if (type == "clinician") m_corpus.clinicians.push_back(parse_clinician_json(j, src));
-        else src.fail("type", "must be \"article\" or \"clinician\"");
-    }
-
     Corpus& m_corpus;
     bool m_strict;
 };
@@ -105,15 +89,15 @@ void validate_references(Corpus& corpus, bool strict) {
         } catch (const InputError& e) { reject(e); }
     }
     corpus.clinicians = std::move(clinicians);
+    std::unordered_set<std::string> clinician_ids;  // authors are looked up here: linear scans were O(n^2)
+    for (const auto& c : corpus.clinicians) clinician_ids.insert(c.clinician.id);
     std::vector<LoadedArticle> articles;
     for (auto& a : corpus.articles) {
         try {
             unique(a.article.id, a.source);
             check_concepts(a.article.concerns, ConceptKind::Concern, "concerns", corpus.taxonomy, a.source);
             check_concepts(a.article.approaches, ConceptKind::Approach, "approaches", corpus.taxonomy, a.source);
-            if (!a.article.author.empty() &&
-                std::none_of(corpus.clinicians.begin(), corpus.clinicians.end(),
-                             [&](const auto& c) { return c.clinician.id == a.article.author; }))
+            if (!a.article.author.empty() && !clinician_ids.count(a.article.author))
                 a.source.fail("author", "unknown clinician id '" + a.article.author + "'");
             articles.push_back(std::move(a));
         } catch (const InputError& e) { reject(e); }
@@ -122,6 +106,25 @@ void validate_references(Corpus& corpus, bool strict) {
 }
 
 }  // namespace
+
+void read_jsonl_line(Corpus& corpus, const std::string& path, int number, const std::string& line) {
+    SourceRef src{path, number, {}};
+    if (line.size() > taxonomy::kMaxFileBytes) src.fail("line", "longer than 1 MiB");
+    if (text::find_invalid_utf8(line) != std::string::npos) src.fail("line", "invalid UTF-8");
+    nlohmann::json j;
+    try {
+        j = nlohmann::json::parse(line);
+    } catch (const nlohmann::json::parse_error& e) {
+        src.fail("json", std::string(e.what()).substr(std::string(e.what()).find(':') + 2));
+    }
+    if (!j.is_object()) src.fail("line", "expected a JSON object");
+    // Not j.value("type", ""): that throws a json type_error when "type" is not a string.
+    const auto type_field = j.find("type");
+    const std::string type = type_field != j.end() && type_field->is_string() ? type_field->get<std::string>() : "";
+    if (type == "article") corpus.articles.push_back(parse_article_json(j, src));
+    else if (type == "clinician") corpus.clinicians.push_back(parse_clinician_json(j, src));
+    else src.fail("type", "must be \"article\" or \"clinician\"");
+}
 
 Corpus read_corpus(const ReadOptions& options) {
     Corpus corpus;

@@ -29,4 +29,11 @@ struct Corpus {
 /** Reads and validates a corpus. Taxonomy or crisis file errors throw InputError. */
 Corpus read_corpus(const ReadOptions& options);
 
+/**
+ * Parses one non-blank line (number `number`, 1-based) of a JSONL import file and adds its article or
+ * clinician to `corpus`; InputError "path:line: field: message" when the line cannot be used.
+ * Cross-document checks (ids, concepts, authors) are left to read_corpus.
+ */
+void read_jsonl_line(Corpus& corpus, const std::string& path, int number, const std::string& line);
+
 }  // namespace attune::indexer

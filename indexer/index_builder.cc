@@ -137,11 +137,13 @@ BuildStats build_index(const Corpus& corpus, const std::string& db_dir, const Pr
         db.set_metadata(schema::meta::kTaxonomy, corpus.taxonomy.to_json().dump());
         db.set_metadata(schema::meta::kCrisis, corpus.crisis.to_json().dump());
         db.set_metadata(schema::meta::kProfiles, train_concept_profiles(corpus, analyzer).to_json().dump());
+        db.set_metadata(schema::meta::kBuildErrors, nlohmann::json(corpus.errors).dump());
         db.set_metadata(schema::meta::kGeneration, generation);
         db.set_metadata(schema::meta::kBuiltAt, now_iso());
         db.set_metadata(schema::meta::kSchema, schema::kSchemaVersion);
         db.commit();
         db.close();
+        stats.committed = std::chrono::steady_clock::now();
     } catch (const Xapian::Error& e) {
         std::error_code ec;
         fs::remove_all(gen_path, ec);

@@ -1,6 +1,7 @@
 #pragma once
 #include "corpus_reader.h"
 
+#include <chrono>
 #include <functional>
 #include <string>
 
@@ -11,6 +12,7 @@ struct BuildStats {
     std::size_t clinicians = 0;
     std::string generation;  ///< name of the generation directory now live
     double seconds = 0;
+    std::chrono::steady_clock::time_point committed;  ///< when the new generation's last commit finished
 };
 
 /** Called every few documents with (done, total). */

@@ -3,6 +3,8 @@
 # missing. Idempotent: prints nothing and changes nothing when all are present.
 #   scripts/deps.sh          build and run: compiler, CMake, the libraries
 #   scripts/deps.sh --test   also nginx, curl, Chromium and Node.js for the integration and browser tests
+#   scripts/deps.sh --bench  also SQLite (for the FTS5 peer) and PyYAML (corpus generator), for scripts/bench.sh
+#   scripts/deps.sh --fuzz   also clang 14 and libFuzzer (and llvm-symbolizer), for scripts/fuzz.sh
 set -euo pipefail
 
 packages=(
@@ -15,6 +17,12 @@ if [ "${1:-}" = "--test" ]; then
   # Some machines carry Node.js from elsewhere (with its own npm); Debian's npm would conflict.
   command -v node >/dev/null || packages+=(nodejs)
   command -v npm >/dev/null || packages+=(npm)
+fi
+if [ "${1:-}" = "--bench" ]; then
+  packages+=(libsqlite3-dev python3-yaml)
+fi
+if [ "${1:-}" = "--fuzz" ]; then
+  packages+=(clang-14 libfuzzer-14-dev llvm-14)
 fi
 
 missing=()

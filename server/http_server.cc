@@ -2,6 +2,7 @@
 
 #include "errors.h"
 #include "params.h"
+#include "analytics/audit_render.h"
 
 #include <nlohmann/json.hpp>
 
@@ -33,6 +34,8 @@ HttpServer::HttpServer(ServerOptions options)
     m_server.set_keep_alive_max_count(100);
     m_server.set_keep_alive_timeout(5);
     m_server.set_payload_max_length(64 * 1024);
+    if (!m_options.query_log.empty())
+        m_query_log = std::make_unique<analytics::QueryLog>(m_options.query_log, m_options.query_log_days);
     setup_routes();
 }
 
@@ -107,9 +110,14 @@ void HttpServer::setup_routes() {
     using httplib::Request;
     using httplib::Response;
     m_server.Get("/api/search", [this](const Request& req, Response& res) {
-        route("search", req, res, [](service::SearchService& svc, const Request& rq, Response& rs) {
+        route("search", req, res, [this](service::SearchService& svc, const Request& rq, Response& rs) {
             const auto request = parse_search_params(rq.params);
-            rs.set_content(dump(results::to_json(svc.search(request))), kJson);
+            const auto response = svc.search(request);
+            // Only first pages of typed searches count as demand; paging and as-you-type would double it.
+            if (m_query_log && request.offset == 0 && !request.prefix && !request.query.empty())
+                m_query_log->record(analytics::make_entry(response, svc.taxonomy(), std::chrono::system_clock::now()),
+                                    std::chrono::system_clock::now());
+            rs.set_content(dump(results::to_json(response)), kJson);
         });
     });
     m_server.Post("/api/match", [this](const Request& req, Response& res) {
@@ -166,6 +174,18 @@ void HttpServer::setup_routes() {
     m_server.Get("/api/taxonomy", [this](const Request& req, Response& res) {
         route("taxonomy", req, res, [](service::SearchService& svc, const Request&, Response& rs) {
             rs.set_content(dump(service::to_json(svc.concept_counts())), kJson);
+        });
+    });
+    m_server.Get("/api/audit", [this](const Request& req, Response& res) {
+        route("audit", req, res, [this](service::SearchService& svc, const Request& rq, Response& rs) {
+            analytics::AuditOptions options;
+            options.stale_months = static_cast<int>(integer_param(rq.params, "stale_months", 18, 1, 600));
+            std::vector<analytics::QueryLogEntry> log;
+            std::vector<std::string> skipped;
+            if (m_query_log) log = analytics::read_query_log(m_query_log->path(), &skipped);
+            auto report = analytics::run_audit(svc, m_query_log ? &log : nullptr, options);
+            report.queries.skipped_lines = skipped;
+            rs.set_content(dump(analytics::to_json(report)), kJson);
         });
     });
     m_server.Get("/healthz", [this](const Request& req, Response& res) {

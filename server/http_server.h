@@ -1,10 +1,12 @@
 #pragma once
 #include "index_watcher.h"
 #include "metrics.h"
+#include "analytics/query_log.h"
 #include "service/search_service.h"
 
 #include <httplib.h>
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -17,6 +19,8 @@ struct ServerOptions {
     std::size_t threads = 32;
     std::vector<std::string> cors_origins;
     std::string web_root;  ///< folder of the search page; empty: no page
+    std::string query_log;  ///< opt-in search analytics file; empty: nothing about queries is kept
+    int query_log_days = 30;
 };
 
 /**
@@ -45,6 +49,7 @@ private:
     httplib::Server m_server;
     Metrics m_metrics;
     IndexWatcher m_watcher;
+    std::unique_ptr<analytics::QueryLog> m_query_log;
 };
 
 /** {"error": {"code", "message", "param"}} */

@@ -55,6 +55,7 @@ inline constexpr const char* kTaxonomy = "attune:taxonomy";    ///< compiled tax
 inline constexpr const char* kCrisis = "attune:crisis";        ///< crisis resources, JSON
 inline constexpr const char* kProfiles = "attune:profiles";    ///< learned concept term profiles, JSON
 inline constexpr const char* kGeneration = "attune:generation";
+inline constexpr const char* kBuildErrors = "attune:build_errors";  ///< documents the build left out and why, JSON list
 inline constexpr const char* kBuiltAt = "attune:built_at";
 inline constexpr const char* kSchema = "attune:schema";        ///< schema version
 }  // namespace meta

@@ -90,6 +90,10 @@ query::Detection SearchService::detect(const std::string& text) {
     return m_detector->detect(m_analyzer.analyze(text), text);
 }
 
+std::vector<taxonomy::PhraseMatch> SearchService::phrase_matches(std::string_view text) {
+    return m_detector->matcher().match(m_analyzer.analyze(text));
+}
+
 query::QueryPlan SearchService::understand(const SearchRequest& request, results::SearchResponse& out) {
     if (request.query.size() > kMaxQueryBytes) throw UsageError("query: longer than 100 KiB");
     if (request.limit > kMaxLimit) throw UsageError("limit: must be at most 100");
@@ -144,17 +148,32 @@ results::SearchResponse SearchService::search(const SearchRequest& request) {
     return out;
 }
 
+std::vector<Xapian::MSet> SearchService::match_sets(const SearchRequest& request) {
+    results::SearchResponse out;
+    const query::QueryPlan plan = understand(request, out);
+    std::vector<Xapian::MSet> sets;
+    if (plan.combined.empty()) return sets;
+    if (request.type != ResultType::Clinician) sets.push_back(get_mset("article", plan, request, nullptr));
+    if (request.type != ResultType::Article) sets.push_back(get_mset("clinician", plan, request, nullptr));
+    return sets;
+}
+
+Xapian::MSet SearchService::get_mset(const char* type, const query::QueryPlan& plan, const SearchRequest& request,
+                                     FacetSpy* spy) {
+    Xapian::Enquire enquire(m_db);
+    enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, plan.combined,
+                                    Xapian::Query(std::string(schema::prefix::kType) + type)));
+    if (spy) enquire.add_matchspy(spy);
+    return enquire.get_mset(static_cast<Xapian::doccount>(request.offset), static_cast<Xapian::doccount>(request.limit),
+                            kCheckAtLeast);
+}
+
 void SearchService::run_type(const char* type, const query::QueryPlan& plan, const SearchRequest& request,
                              results::SearchResponse& out) {
     const bool articles = std::string_view(type) == "article";
     if (plan.combined.empty()) return;
-    Xapian::Enquire enquire(m_db);
-    enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, plan.combined,
-                                    Xapian::Query(std::string(schema::prefix::kType) + type)));
     FacetSpy spy(m_facets);
-    if (request.facets) enquire.add_matchspy(&spy);
-    const Xapian::MSet mset = enquire.get_mset(static_cast<Xapian::doccount>(request.offset),
-                                               static_cast<Xapian::doccount>(request.limit), kCheckAtLeast);
+    const Xapian::MSet mset = get_mset(type, plan, request, request.facets ? &spy : nullptr);
     (articles ? out.total_articles : out.total_clinicians) = mset.get_matches_estimated();
     if (request.facets) {
         if (!out.facets) out.facets.emplace();

@@ -83,16 +83,28 @@ public:
     /** Analysis and concept detection alone (for tests and benchmarks). */
     query::Detection detect(const std::string& text);
 
+    /** Every taxonomy phrase occurrence in `text`, negated ones included (for the coverage audit). */
+    std::vector<taxonomy::PhraseMatch> phrase_matches(std::string_view text);
+
     /**
      * Everything before matching: spelling, concepts, crisis, constraints and the Xapian query.
      * Fills the query-level fields of `out`; search() is understand() plus matching.
      */
     query::QueryPlan understand(const SearchRequest& request, results::SearchResponse& out);
 
+    /**
+     * The match sets alone, for `attune bench --mode core`: understand() and the Xapian get_mset
+     * of each requested list (articles first, then clinicians), without records, snippets, `why`
+     * or JSON. What search() does beyond this is the cost of building the response.
+     */
+    std::vector<Xapian::MSet> match_sets(const SearchRequest& request);
+
 private:
     results::CrisisNotice crisis_notice(const query::Detection& detection, const std::string& country) const;
     void run_type(const char* type, const query::QueryPlan& plan, const SearchRequest& request,
                   results::SearchResponse& out);
+    Xapian::MSet get_mset(const char* type, const query::QueryPlan& plan, const SearchRequest& request,
+                          FacetSpy* spy);
 
     Xapian::Database m_db;
     taxonomy::Taxonomy m_taxonomy;

@@ -42,8 +42,11 @@ CrisisResources CrisisResources::from_json(const nlohmann::json& j) {
     return out;
 }
 
-CrisisResources load_crisis_yaml(const std::string& path) {
-    const YAML::Node root = parse_yaml_strict(read_text_file(path), path);
+CrisisResources load_crisis_yaml(const std::string& path) { return parse_crisis_yaml(read_text_file(path), path); }
+
+CrisisResources parse_crisis_yaml(std::string_view text, const std::string& path) {
+    check_file_text(text, path);
+    const YAML::Node root = parse_yaml_strict(text, path);
     CrisisResources out;
     auto need = [&](const YAML::Node& map, const char* field) {
         const YAML::Node n = map[field];

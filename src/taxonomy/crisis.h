@@ -3,6 +3,7 @@
 
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace attune::taxonomy {
@@ -30,5 +31,8 @@ struct CrisisResources {
 
 /** Loads and validates crisis.yaml; InputError "path:line: field: message" on bad input. */
 CrisisResources load_crisis_yaml(const std::string& path);
+
+/** load_crisis_yaml on the file's text; `path` only names it in messages. */
+CrisisResources parse_crisis_yaml(std::string_view text, const std::string& path);
 
 }  // namespace attune::taxonomy

@@ -16,7 +16,12 @@ namespace {
 class AliasRejecter : public YAML::EventHandler {
 public:
     AliasRejecter(const std::string& path, int first_line) : m_path(path), m_first(first_line) {}
-    void OnDocumentStart(const YAML::Mark&) override {}
+    void OnDocumentStart(const YAML::Mark& m) override {
+        // yaml-cpp 0.7 gets stuck on some malformed text (a ',' where a value starts): it reports
+        // the same empty document again and again without reading on. Treat that as the error it is.
+        if (m_documents++ > 0 && m.pos <= m_last_start) fail(m, "unexpected character (the parser cannot read on)");
+        m_last_start = m.pos;
+    }
     void OnDocumentEnd() override {}
     void OnNull(const YAML::Mark& m, YAML::anchor_t a) override { check(m, a); }
     void OnAlias(const YAML::Mark& m, YAML::anchor_t) override { fail(m, "aliases (*name) are not allowed"); }
@@ -35,19 +40,21 @@ private:
     }
     std::string m_path;
     int m_first;
+    int m_documents = 0;
+    int m_last_start = -1;
 };
 
-std::string read_small_file(const std::string& path) {
+std::string read_file_bytes(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) throw InputError(path + ": cannot open file");
     std::ostringstream ss;
     ss << in.rdbuf();
-    std::string text = ss.str();
-    if (text.size() > kMaxFileBytes) throw InputError(path + ": file is larger than 1 MiB");
-    if (auto bad = text::find_invalid_utf8(text); bad != std::string::npos) {
-        const auto line = 1 + std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(bad), '\n');
-        throw InputError(path + ":" + std::to_string(line) + ": invalid UTF-8 at byte " + std::to_string(bad));
-    }
+    return ss.str();
+}
+
+std::string read_small_file(const std::string& path) {
+    std::string text = read_file_bytes(path);
+    check_file_text(text, path);
     return text;
 }
 
@@ -101,9 +108,21 @@ std::string yaml_where(const YAML::Node& node, const std::string& path, int firs
 
 std::string read_text_file(const std::string& path) { return read_small_file(path); }
 
-Taxonomy load_taxonomy_yaml(const std::string& path) {
-    const YAML::Node root = parse_yaml_strict(read_small_file(path), path);
-    const YAML::Node list = root["concepts"];
+void check_file_text(std::string_view text, const std::string& path) {
+    if (text.size() > kMaxFileBytes) throw InputError(path + ": file is larger than 1 MiB");
+    if (auto bad = text::find_invalid_utf8(text); bad != std::string::npos) {
+        const auto line = 1 + std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(bad), '\n');
+        throw InputError(path + ":" + std::to_string(line) + ": invalid UTF-8 at byte " + std::to_string(bad));
+    }
+}
+
+Taxonomy load_taxonomy_yaml(const std::string& path) { return parse_taxonomy_yaml(read_file_bytes(path), path); }
+
+Taxonomy parse_taxonomy_yaml(std::string_view text, const std::string& path) {
+    check_file_text(text, path);
+    const YAML::Node root = parse_yaml_strict(text, path);
+    // operator[] on a scalar or a list throws YAML::BadSubscript, not an InputError.
+    const YAML::Node list = root.IsMap() ? root["concepts"] : YAML::Node();
     if (!list || !list.IsSequence()) throw InputError(path + ":1: concepts: expected a list of concepts");
     std::vector<Concept> concepts;
     for (const auto& n : list) {
