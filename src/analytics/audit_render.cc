@@ -55,7 +55,7 @@ struct Bar {
 
 std::string svg_bars(const std::string& title, const std::vector<Bar>& bars, const std::vector<std::string>& legend) {
     const int row = 16 * static_cast<int>(std::max<std::size_t>(1, bars.empty() ? 1 : bars[0].values.size())) + 6;
-    const int label_w = 230, bar_w = 420, height = static_cast<int>(bars.size()) * row + 30;
+    const int label_w = 300, bar_w = 420, height = static_cast<int>(bars.size()) * row + 30;
     std::vector<double> max(bars.empty() ? 0 : bars[0].values.size(), 0.0);
     for (const auto& b : bars)
         for (std::size_t i = 0; i < b.values.size() && i < max.size(); ++i) max[i] = std::max(max[i], b.values[i].first);
@@ -206,7 +206,8 @@ std::string render_html(const AuditReport& r) {
     s << "<h1>Coverage audit</h1><p>" << escape_html(r.options.today) << ", index " << escape_html(r.generation) << ": "
       << r.articles << " articles, " << r.clinicians << " clinicians.</p>\n<h2>Rules</h2><ul>";
     for (const auto& rule : audit_rules(r.options)) s << "<li>" << escape_html(rule) << "</li>";
-    s << "</ul>\n<h2>Coverage by concept</h2>";
+    s << "</ul>\n<h2>Coverage by concept</h2><p>Articles tagged per concept: <span class=covered>covered</span>, "
+         "<span class=thin>thin</span>, <span class=gap>gap</span>.</p>";
     std::vector<Bar> coverage;
     for (const auto& c : r.concepts) coverage.push_back({c.def->label, {{static_cast<double>(c.articles), c.status}}});
     s << svg_bars("Articles tagged per concept, coloured by status", coverage, {});

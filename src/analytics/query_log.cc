@@ -127,12 +127,27 @@ std::vector<QueryLogEntry> read_query_log(const std::string& path, std::vector<s
 
 QueryLog::QueryLog(std::string path, int retention_days) : m_path(std::move(path)), m_retention_days(retention_days) {
     if (retention_days < 1) throw UsageError("--query-log-days: must be at least 1");
-    std::lock_guard lock(m_mutex);
-    open_for_append();
-    prune_locked(std::chrono::system_clock::now());
+    {
+        std::lock_guard lock(m_mutex);
+        open_for_append();
+        prune_locked(std::chrono::system_clock::now());
+    }
+    m_pruner = std::thread([this] {
+        std::unique_lock lock(m_mutex);
+        while (!m_wake.wait_for(lock, std::chrono::hours(1), [this] { return m_stopping; })) {
+            const auto now = std::chrono::system_clock::now();
+            if (format_utc(now, "%Y-%m-%d") != m_pruned_day) prune_locked(now);
+        }
+    });
 }
 
 QueryLog::~QueryLog() {
+    {
+        std::lock_guard lock(m_mutex);
+        m_stopping = true;
+    }
+    m_wake.notify_all();
+    m_pruner.join();
     if (m_file) std::fclose(m_file);
 }
 

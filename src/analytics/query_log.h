@@ -3,8 +3,10 @@
 #include "taxonomy/taxonomy.h"
 
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
 #include <mutex>
+#include <thread>
 #include <optional>
 #include <string>
 #include <vector>
@@ -42,8 +44,8 @@ std::vector<QueryLogEntry> read_query_log(const std::string& path, std::vector<s
 
 /**
  * The opt-in search log: one JSON line per search, appended, file mode 0600. Entries older than
- * `retention_days` are pruned when the log opens and again on the first write of each day.
- * Thread-safe.
+ * `retention_days` are pruned when the log opens, on the first write of each day, and by an hourly
+ * check so an idle server prunes too. Thread-safe.
  */
 class QueryLog {
 public:
@@ -66,6 +68,9 @@ private:
     std::string m_pruned_day;
     std::FILE* m_file = nullptr;
     std::mutex m_mutex;
+    std::condition_variable m_wake;
+    bool m_stopping = false;
+    std::thread m_pruner;
 };
 
 }  // namespace attune::analytics
