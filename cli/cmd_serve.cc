@@ -22,6 +22,8 @@ void setup_serve(CLI::App& app, ServeOptions& o) {
                    "Opt in to search analytics: append redacted searches to FILE (hour, concepts, counts; never addresses)");
     app.add_option("--query-log-days", o.query_log_days, "Keep query log entries this many days")
         ->check(CLI::Range(1, 3650))->capture_default_str();
+    app.add_option("--cache-mb", o.cache_mb, "Memory for answers of repeated searches and suggestions (0: no cache)")
+        ->check(CLI::Range(0, 65536))->capture_default_str();
 }
 
 int run_serve(const ServeOptions& o) {
@@ -41,6 +43,7 @@ int run_serve(const ServeOptions& o) {
     options.web_root = o.web_root.empty() ? ATTUNE_WEB_ROOT : o.web_root;
     options.query_log = o.query_log;
     options.query_log_days = o.query_log_days;
+    options.cache_bytes = o.cache_mb << 20;
     server::HttpServer http(options);
     const int port = http.bind();
     std::cerr << "attune: serving " << options.db << " on http://" << options.host << ":" << port << "/" << std::endl;

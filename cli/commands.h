@@ -103,6 +103,7 @@ struct ServeOptions {
     std::string web_root;
     std::string query_log;   ///< opt-in search analytics; empty: off
     int query_log_days = 30;
+    std::size_t cache_mb = 64;
 };
 
 void add_db_option(CLI::App& app, DbOptions& opts);

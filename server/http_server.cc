@@ -25,7 +25,9 @@ std::string error_body(const std::string& code, const std::string& message, cons
 }
 
 HttpServer::HttpServer(ServerOptions options)
-    : m_options(std::move(options)), m_watcher(m_options.db, std::chrono::milliseconds(200)) {
+    : m_options(std::move(options)),
+      m_watcher(m_options.db, std::chrono::milliseconds(200)),
+      m_cache(m_options.cache_bytes) {
     const std::size_t threads = std::max<std::size_t>(1, m_options.threads);
     m_server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
     m_server.set_read_timeout(5, 0);
@@ -111,13 +113,25 @@ void HttpServer::setup_routes() {
     using httplib::Response;
     m_server.Get("/api/search", [this](const Request& req, Response& res) {
         route("search", req, res, [this](service::SearchService& svc, const Request& rq, Response& rs) {
+            const std::uint64_t generation = m_watcher.version();
+            const std::string key = ResponseCache::key("search", rq.params);
+            if (const auto hit = m_cache.get(key, generation)) {
+                if (m_query_log && hit->log) m_query_log->record(*hit->log, std::chrono::system_clock::now());
+                rs.set_content(hit->body, kJson);
+                return;
+            }
             const auto request = parse_search_params(rq.params);
             const auto response = svc.search(request);
             // Only first pages of typed searches count as demand; paging and as-you-type would double it.
-            if (m_query_log && request.offset == 0 && !request.prefix && !request.query.empty())
-                m_query_log->record(analytics::make_entry(response, svc.taxonomy(), std::chrono::system_clock::now()),
-                                    std::chrono::system_clock::now());
-            rs.set_content(dump(results::to_json(response)), kJson);
+            std::optional<analytics::QueryLogEntry> entry;
+            if (m_query_log && request.offset == 0 && !request.prefix && !request.query.empty()) {
+                const auto now = std::chrono::system_clock::now();
+                entry = analytics::make_entry(response, svc.taxonomy(), now);
+                m_query_log->record(*entry, now);
+            }
+            std::string body = dump(results::to_json(response));
+            rs.set_content(body, kJson);
+            m_cache.put(key, generation, {std::move(body), std::move(entry)});
         });
     });
     m_server.Post("/api/match", [this](const Request& req, Response& res) {
@@ -126,12 +140,20 @@ void HttpServer::setup_routes() {
         });
     });
     m_server.Get("/api/suggest", [this](const Request& req, Response& res) {
-        route("suggest", req, res, [](service::SearchService& svc, const Request& rq, Response& rs) {
+        route("suggest", req, res, [this](service::SearchService& svc, const Request& rq, Response& rs) {
+            const std::uint64_t generation = m_watcher.version();
+            const std::string key = ResponseCache::key("suggest", rq.params);
+            if (const auto hit = m_cache.get(key, generation)) {
+                rs.set_content(hit->body, kJson);
+                return;
+            }
             const std::string q = parse_suggest_query(rq.params);
             const std::size_t limit = integer_param(rq.params, "limit", 8, 1, 20);
             nlohmann::json list = nlohmann::json::array();
             for (const auto& s : svc.suggest(q, limit)) list.push_back({{"type", s.type}, {"id", s.id}, {"label", s.label}});
-            rs.set_content(dump({{"query", q}, {"suggestions", list}}), kJson);
+            std::string body = dump({{"query", q}, {"suggestions", list}});
+            rs.set_content(body, kJson);
+            m_cache.put(key, generation, {std::move(body), std::nullopt});
         });
     });
     for (const char* type : {"article", "clinician"}) {
@@ -199,8 +221,12 @@ void HttpServer::setup_routes() {
     });
     m_server.Get("/metrics", [this](const Request& req, Response& res) {
         route("metrics", req, res, [this](service::SearchService& svc, const Request&, Response& rs) {
-            rs.set_content(m_metrics.prometheus(svc.generation(), svc.database().get_doccount()),
-                           "text/plain; version=0.0.4");
+            std::string text = m_metrics.prometheus(svc.generation(), svc.database().get_doccount());
+            text += "# HELP attune_cache_hits_total Searches and suggestions answered from the response cache.\n"
+                    "# TYPE attune_cache_hits_total counter\nattune_cache_hits_total " + std::to_string(m_cache.hits()) +
+                    "\n# HELP attune_cache_misses_total Searches and suggestions computed afresh.\n"
+                    "# TYPE attune_cache_misses_total counter\nattune_cache_misses_total " + std::to_string(m_cache.misses()) + "\n";
+            rs.set_content(text, "text/plain; version=0.0.4");
         });
     });
     m_server.Options(R"(/api/.*)", [](const Request&, Response& res) { res.status = 204; });

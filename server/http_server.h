@@ -1,6 +1,7 @@
 #pragma once
 #include "index_watcher.h"
 #include "metrics.h"
+#include "response_cache.h"
 #include "analytics/query_log.h"
 #include "service/search_service.h"
 
@@ -21,6 +22,7 @@ struct ServerOptions {
     std::string web_root;  ///< folder of the search page; empty: no page
     std::string query_log;  ///< opt-in search analytics file; empty: nothing about queries is kept
     int query_log_days = 30;
+    std::size_t cache_bytes = 64u << 20;  ///< answers of repeated searches and suggestions; 0: off
 };
 
 /**
@@ -50,6 +52,7 @@ private:
     Metrics m_metrics;
     IndexWatcher m_watcher;
     std::unique_ptr<analytics::QueryLog> m_query_log;
+    ResponseCache m_cache;
 };
 
 /** {"error": {"code", "message", "param"}} */

@@ -7,6 +7,8 @@
 #include <nlohmann/json.hpp>
 
 #include <atomic>
+#include <filesystem>
+#include <fstream>
 #include <csignal>
 #include <sys/wait.h>
 #include <thread>
@@ -253,4 +255,41 @@ TEST_CASE("POST /api/match answers with parsed filters and names bad fields", "[
         CHECK(r->status == 400);
         CHECK(nlohmann::json::parse(r->body)["error"]["param"] == param);
     }
+}
+
+TEST_CASE("repeated searches come from the cache until the index changes", "[integration]") {
+    RunningServer s;
+    auto c = s.client();
+    const auto first = c.Get("/api/search?q=worry&limit=3");
+    const auto second = c.Get("/api/search?q=worry&limit=3");
+    REQUIRE(first);
+    REQUIRE(second);
+    CHECK(first->body == second->body);
+    const auto metrics = c.Get("/metrics");
+    REQUIRE(metrics);
+    CHECK(metrics->body.find("attune_cache_hits_total 1\n") != std::string::npos);
+
+    // A new generation with a retitled article: the next search must show it, not the cached answer.
+    test::TempDir corpus;
+    std::filesystem::copy(test::test_corpus(), corpus.file("c"), std::filesystem::copy_options::recursive);
+    std::string text;
+    {
+        std::ifstream in(corpus.file("c/articles/worry.md"));
+        text.assign(std::istreambuf_iterator<char>(in), {});
+    }
+    text.replace(text.find("title: Living With Worry"), 24, "title: Living With Worry Today");
+    corpus.write("c/articles/worry.md", text);
+    indexer::ReadOptions opts;
+    opts.corpus_dir = corpus.file("c");
+    {
+        indexer::IndexLock lock(s.db);
+        indexer::build_index(indexer::read_corpus(opts), s.db, nullptr);
+    }
+    bool seen = false;
+    for (int waited = 0; waited < 30 && !seen; ++waited) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        const auto res = c.Get("/api/search?q=worry&limit=3");
+        seen = res && res->body.find("Living With Worry Today") != std::string::npos;
+    }
+    CHECK(seen);
 }

@@ -11,15 +11,16 @@
 namespace attune::results {
 namespace {
 
-// The subset of `wanted` that the document has, read in one pass over its termlist (each
-// termlist_begin() decodes the whole list, so asking term by term costs far more).
-std::set<std::string> present_terms(const Xapian::Document& doc, std::set<std::string> wanted) {
-    std::set<std::string> present;
+// The subset of `wanted` (sorted) that the document has, read in one pass over its termlist
+// (each termlist_begin() decodes the whole list, so asking term by term costs far more).
+std::vector<std::string_view> present_terms(const Xapian::Document& doc, const std::vector<std::string>& wanted) {
+    std::vector<std::string_view> present;
     Xapian::TermIterator it = doc.termlist_begin();
+    const Xapian::TermIterator end = doc.termlist_end();
     for (const std::string& term : wanted) {
         it.skip_to(term);
-        if (it == doc.termlist_end()) break;
-        if (*it == term) present.insert(term);
+        if (it == end) break;
+        if (*it == term) present.push_back(term);
     }
     return present;
 }
@@ -37,26 +38,41 @@ std::string quote_list(const std::vector<std::string>& items) {
 
 }  // namespace
 
-std::vector<std::string> explain_match(const WhyContext& ctx, const Xapian::Document& doc,
-                                       const std::vector<std::string>& query_terms) {
-    namespace p = schema::prefix;
-    struct FieldName { const char* prefix; const char* name; };
-    static const FieldName fields[] = {{p::kTitle, "title"}, {p::kHeading, "headings"}, {p::kSummary, "summary"},
-                                       {p::kTopics, "listed concerns"}, {p::kBody, "text"}};
-    auto concept_term = [](const query::DetectedConcept& c) {
-        return (c.kind == taxonomy::ConceptKind::Concern ? p::kConcern : p::kApproach) + c.id;
-    };
-    auto is_word_term = [](const std::string& t) { return t.size() >= 2 && t[0] == 'Z' && !(t[1] >= 'A' && t[1] <= 'Z'); };
-    std::set<std::string> wanted;
-    for (const auto& c : ctx.detection.concepts) wanted.insert(concept_term(c));
-    for (const auto& c : ctx.constraints) wanted.insert(c.term);
+namespace {
+namespace p = schema::prefix;
+struct FieldName {
+    const char* prefix;
+    const char* name;
+};
+constexpr FieldName kFields[] = {{p::kTitle, "title"}, {p::kHeading, "headings"}, {p::kSummary, "summary"},
+                                 {p::kTopics, "listed concerns"}, {p::kBody, "text"}};
+
+std::string concept_term(const query::DetectedConcept& c) {
+    return (c.kind == taxonomy::ConceptKind::Concern ? p::kConcern : p::kApproach) + c.id;
+}
+
+bool is_word_term(const std::string& t) { return t.size() >= 2 && t[0] == 'Z' && !(t[1] >= 'A' && t[1] <= 'Z'); }
+}  // namespace
+
+WhyTerms::WhyTerms(const WhyContext& ctx, const std::vector<std::string>& query_terms) : m_query_terms(query_terms) {
+    for (const auto& c : ctx.detection.concepts) m_wanted.push_back(concept_term(c));
+    for (const auto& c : ctx.constraints) m_wanted.push_back(c.term);
     for (const std::string& term : query_terms)
         if (is_word_term(term)) {
-            wanted.insert(term);
-            for (const auto& f : fields) wanted.insert(f.prefix + term.substr(1));
+            m_wanted.push_back(term);
+            for (const auto& f : kFields) m_wanted.push_back(f.prefix + term.substr(1));
         }
-    const std::set<std::string> present = present_terms(doc, std::move(wanted));
-    auto doc_has_term = [&](const std::string& term) { return present.count(term) > 0; };
+    std::sort(m_wanted.begin(), m_wanted.end());
+    m_wanted.erase(std::unique(m_wanted.begin(), m_wanted.end()), m_wanted.end());
+}
+
+std::vector<std::string> explain_match(const WhyContext& ctx, const WhyTerms& terms, const Xapian::Document& doc) {
+    const std::vector<std::string_view> present = present_terms(doc, terms.wanted());
+    auto doc_has_term = [&](const std::string& term) {
+        return std::binary_search(present.begin(), present.end(), std::string_view(term));
+    };
+    const auto& query_terms = terms.query_terms();
+    const auto& fields = kFields;
 
     std::vector<std::string> why;
     for (const auto& c : ctx.detection.concepts) {

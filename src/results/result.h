@@ -73,11 +73,24 @@ struct WhyContext {
 };
 
 /**
- * Reasons in words a person reads: concepts the document is about, constraints it meets, the
- * query's words it contains and the fields they are in. `query_terms` are the distinct terms of
- * the query (Query::get_unique_terms); the document's termlist is read once.
+ * The terms explain_match() looks for in each result, sorted; built once per query from its
+ * distinct terms (Query::get_unique_terms).
  */
-std::vector<std::string> explain_match(const WhyContext& ctx, const Xapian::Document& doc,
-                                       const std::vector<std::string>& query_terms);
+class WhyTerms {
+public:
+    WhyTerms(const WhyContext& ctx, const std::vector<std::string>& query_terms);
+    const std::vector<std::string>& wanted() const { return m_wanted; }
+    const std::vector<std::string>& query_terms() const { return m_query_terms; }
+
+private:
+    std::vector<std::string> m_query_terms;
+    std::vector<std::string> m_wanted;
+};
+
+/**
+ * Reasons in words a person reads: concepts the document is about, constraints it meets, the
+ * query's words it contains and the fields they are in. The document's termlist is read once.
+ */
+std::vector<std::string> explain_match(const WhyContext& ctx, const WhyTerms& terms, const Xapian::Document& doc);
 
 }  // namespace attune::results

@@ -182,7 +182,7 @@ void SearchService::run_type(const char* type, const query::QueryPlan& plan, con
     const results::WhyContext why_ctx{m_taxonomy, out.detection, plan.user_stems, plan.display, plan.constraints};
     // No background model: it looks up the frequency of every word of the text, which costs ~1 ms a result.
     const unsigned snippet_flags = 0;
-    const std::vector<std::string> terms(plan.combined.get_unique_terms_begin(), plan.combined.get_unique_terms_end());
+    const results::WhyTerms why_terms(why_ctx, {plan.combined.get_unique_terms_begin(), plan.combined.get_unique_terms_end()});
     for (auto it = mset.begin(); it != mset.end(); ++it) {
         const Xapian::Document doc = it.get_document();
         const std::string stored = doc.get_data();
@@ -192,12 +192,12 @@ void SearchService::run_type(const char* type, const query::QueryPlan& plan, con
             results::ArticleHit hit{schema::article_from_json(data), it.get_weight(), {}, {}};
             const std::string text(body.empty() ? std::string_view(hit.record.summary) : body);
             hit.snippet = mset.snippet(text, kSnippetLength, m_stemmer, snippet_flags, "<mark>", "</mark>", "…");
-            hit.why = results::explain_match(why_ctx, doc, terms);
+            hit.why = results::explain_match(why_ctx, why_terms, doc);
             out.articles.push_back(std::move(hit));
         } else {
             results::ClinicianHit hit{schema::clinician_from_json(data), it.get_weight(), {}, {}};
             hit.snippet = mset.snippet(hit.record.bio, kSnippetLength, m_stemmer, snippet_flags, "<mark>", "</mark>", "…");
-            hit.why = results::explain_match(why_ctx, doc, terms);
+            hit.why = results::explain_match(why_ctx, why_terms, doc);
             out.clinicians.push_back(std::move(hit));
         }
     }
