@@ -232,6 +232,27 @@ void HttpServer::setup_routes() {
     m_server.Options(R"(/api/.*)", [](const Request&, Response& res) { res.status = 204; });
     if (!m_options.web_root.empty() && !m_server.set_mount_point("/", m_options.web_root))
         throw UsageError("--web-root: not a folder: " + m_options.web_root);
+    // Before any body is read. Each refusal closes a cpp-httplib 0.11.4 weakness (docs/reliability.md):
+    // compressed bodies are inflated without a bound (zip bombs), chunked bodies escape the
+    // payload limit, and many overlapping byte ranges of a static file are buffered at once.
+    m_server.set_pre_routing_handler([](const Request& req, Response& res) {
+        auto refuse = [&](int status, const char* code, const char* message) {
+            res.status = status;
+            res.set_content(error_body(code, message, ""), kJson);
+            return httplib::Server::HandlerResponse::Handled;
+        };
+        const bool has_body = req.has_header("Transfer-Encoding") || (req.has_header("Content-Length") && req.get_header_value("Content-Length") != "0");
+        if (req.method != "POST" && (has_body || req.has_header("Content-Encoding")))
+            return refuse(400, "body_not_allowed", "this method takes no request body");
+        if (req.has_header("Content-Encoding")) return refuse(415, "encoding_not_supported", "send the body uncompressed");
+        if (req.has_header("Transfer-Encoding")) return refuse(411, "length_required", "send a Content-Length, not a chunked body");
+        if (req.get_header_value("Range").find(',') != std::string::npos) {
+            // No body: cpp-httplib still slices the answer by the requested ranges.
+            res.status = 416;
+            return httplib::Server::HandlerResponse::Handled;
+        }
+        return httplib::Server::HandlerResponse::Unhandled;
+    });
     m_server.set_post_routing_handler([this](const Request& req, Response& res) { add_common_headers(req, res); });
     m_server.set_error_handler([](const Request& req, Response& res) {
         if (!res.body.empty()) return;
@@ -239,6 +260,8 @@ void HttpServer::setup_routes() {
             res.set_content(error_body("not_found", req.path.rfind("/api/", 0) == 0 ? "no such endpoint" : "no such page", ""), kJson);
         else if (res.status == 413)
             res.set_content(error_body("too_large", "the request body is too large", ""), kJson);
+        else if (res.status == 414)
+            res.set_content(error_body("uri_too_long", "the request URI is too long (a query is at most 1,000 characters)", ""), kJson);
         else if (res.status >= 400)
             res.set_content(error_body("bad_request", "the request could not be read", ""), kJson);
     });

@@ -53,6 +53,12 @@ body=$(curl -sf "http://127.0.0.1:$nport/api/search?q=secret%20worry%20words&lim
 echo "$body" | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["articles"], d; print("search through nginx: %d articles, %d clinicians" % (len(d["articles"]), len(d["clinicians"])))'
 code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$nport/api/search?q=x&limit=1000")
 [ "$code" = 400 ] || { echo "expected 400 through nginx, got $code"; exit 1; }
+code=$(curl -s -o /dev/null -w '%{http_code}' -H "X-Big: $(head -c 20000 /dev/zero | tr '\0' b)" "http://127.0.0.1:$nport/healthz")
+[ "$code" = 431 ] || { echo "expected 431 for oversized headers through nginx, got $code"; exit 1; }
+code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$nport/api/search?q=$(head -c 20000 /dev/zero | tr '\0' a)")
+[ "$code" = 414 ] || { echo "expected 414 for an oversized URI through nginx, got $code"; exit 1; }
+code=$(curl -s -o /dev/null -w '%{http_code}' -H "Range: bytes=0-1,0-1,0-1" "http://127.0.0.1:$nport/app.js")
+case $code in 200|206|416) ;; *) echo "expected multiple ranges ignored or refused through nginx, got $code"; exit 1 ;; esac
 page=$(curl -sf "http://127.0.0.1:$nport/")
 echo "$page" | grep -q 'id="search-form"' || { echo "search page not served through nginx"; exit 1; }
 sleep 0.2
