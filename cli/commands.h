@@ -21,6 +21,7 @@ struct IndexOptions {
     std::vector<std::string> jsonl;
     std::string taxonomy;
     bool strict = false;
+    bool update = false;      ///< apply changes to the live generation instead of building a new one
     bool stats_json = false;  ///< print one JSON line of build figures to stdout (bench/)
 };
 

@@ -73,8 +73,11 @@ LoadedArticle parse_article_markdown(std::string_view text, const std::string& p
     out.source.path = path;
     out.source.line = 1;
     if (!fm.IsMap()) out.source.fail("front matter", "expected key: value pairs");
-    for (const auto& kv : fm)
+    for (const auto& kv : fm) {
+        // A "? [a, b]: x" key is a list or mapping; as<std::string>() would throw a YAML exception.
+        if (!kv.first.IsScalar()) out.source.fail("front matter", "keys must be plain words, not lists or mappings");
         out.source.fields[kv.first.as<std::string>()] = kv.first.Mark().line + split.yaml_first_line;
+    }
     for (const char* field : kRequired) {
         const YAML::Node v = fm[field];
         if (!v || v.IsNull()) out.source.fail(field, "required field is missing");

@@ -135,6 +135,14 @@ LoadedClinician parse_clinician_file(std::string_view text, const std::string& p
     } catch (const json::parse_error& e) {
         throw InputError(path + ":" + std::to_string(line_at(std::string(text), e.byte == 0 ? 0 : e.byte - 1)) +
                          ": json: " + std::string(e.what()).substr(std::string(e.what()).find(':') + 2));
+    } catch (const json::out_of_range& e) {
+        // A number beyond the range of a double ("1e999"); the parser names the literal, not its place.
+        const std::string what = e.what();
+        const auto quote = what.find('\'');
+        const std::string literal = quote == std::string::npos ? "" : what.substr(quote + 1, what.rfind('\'') - quote - 1);
+        const auto pos = literal.empty() ? std::string_view::npos : text.find(literal);
+        throw InputError(path + ":" + std::to_string(pos == std::string_view::npos ? 1 : line_at(std::string(text), pos)) +
+                         ": json: number out of range: " + literal);
     }
     if (j.is_object()) {
         const std::string t(text);

@@ -116,6 +116,11 @@ void read_jsonl_line(Corpus& corpus, const std::string& path, int number, const 
         j = nlohmann::json::parse(line);
     } catch (const nlohmann::json::parse_error& e) {
         src.fail("json", std::string(e.what()).substr(std::string(e.what()).find(':') + 2));
+    } catch (const nlohmann::json::out_of_range& e) {
+        // A number beyond the range of a double ("1e999").
+        const std::string what = e.what();
+        const auto quote = what.find('\'');
+        src.fail("json", "number out of range: " + (quote == std::string::npos ? what : what.substr(quote)));
     }
     if (!j.is_object()) src.fail("line", "expected a JSON object");
     // Not j.value("type", ""): that throws a json type_error when "type" is not a string.

@@ -10,6 +10,7 @@
 #include <xapian.h>
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/file.h>
 #include <unistd.h>
 
@@ -18,6 +19,9 @@
 #include <filesystem>
 #include <fstream>
 #include <set>
+#include <sstream>
+#include <unordered_map>
+#include <unordered_set>
 
 namespace attune::indexer {
 namespace {
@@ -67,6 +71,28 @@ void add_taxonomy_spelling(Xapian::WritableDatabase& db, const taxonomy::Taxonom
     }
 }
 
+// Past a file size limit (RLIMIT_FSIZE) the kernel kills a writer with SIGXFSZ, leaving no message.
+// Ignored for the build, write() fails with EFBIG instead and Xapian throws, so the build fails like
+// on a full disk: with an error naming the file, and the previous index still live.
+class IgnoreFileSizeSignal {
+public:
+    IgnoreFileSizeSignal() {
+        struct sigaction ignore {};
+        ignore.sa_handler = SIG_IGN;
+        ::sigemptyset(&ignore.sa_mask);
+        m_saved = ::sigaction(SIGXFSZ, &ignore, &m_old) == 0;
+    }
+    ~IgnoreFileSizeSignal() {
+        if (m_saved) ::sigaction(SIGXFSZ, &m_old, nullptr);
+    }
+    IgnoreFileSizeSignal(const IgnoreFileSizeSignal&) = delete;
+    IgnoreFileSizeSignal& operator=(const IgnoreFileSizeSignal&) = delete;
+
+private:
+    struct sigaction m_old {};
+    bool m_saved = false;
+};
+
 // Removes generations other than the live and the previous one, and abandoned build directories.
 void clean_generations(const std::string& db_dir, const std::string& live, const std::string& previous) {
     for (const auto& entry : fs::directory_iterator(db_dir)) {
@@ -100,13 +126,18 @@ IndexLock::~IndexLock() {
 
 std::string live_generation(const std::string& db_dir) {
     std::ifstream in(service::stub_path(db_dir));
-    std::string backend, name;
-    if (!(in >> backend >> name)) return {};
-    return name;
+    for (std::string line; std::getline(in, line);) {
+        if (line.empty() || line[0] == '#') continue;
+        std::istringstream words(line);
+        std::string backend, name;
+        if (words >> backend >> name) return name;
+    }
+    return {};
 }
 
 BuildStats build_index(const Corpus& corpus, const std::string& db_dir, const ProgressFn& progress) {
     const auto started = std::chrono::steady_clock::now();
+    const IgnoreFileSizeSignal ignore_sigxfsz;
     const std::string previous = live_generation(db_dir);
     long next = 0;
     for (const auto& entry : fs::directory_iterator(db_dir))
@@ -151,6 +182,72 @@ BuildStats build_index(const Corpus& corpus, const std::string& db_dir, const Pr
     }
     write_stub(db_dir, generation);
     clean_generations(db_dir, generation, previous);
+    stats.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    return stats;
+}
+
+UpdateStats update_index(const Corpus& corpus, const std::string& db_dir) {
+    const auto started = std::chrono::steady_clock::now();
+    const IgnoreFileSizeSignal ignore_sigxfsz;
+    UpdateStats stats;
+    stats.generation = live_generation(db_dir);
+    if (stats.generation.empty()) {
+        stats.rebuild_reason = "there is no index yet";
+        return stats;
+    }
+    const std::string gen_path = db_dir + "/" + stats.generation;
+    try {
+        Xapian::WritableDatabase db(gen_path, Xapian::DB_OPEN | Xapian::DB_BACKEND_GLASS);
+        if (db.get_metadata(schema::meta::kSchema) != schema::kSchemaVersion) stats.rebuild_reason = "the index schema changed";
+        else if (db.get_metadata(schema::meta::kTaxonomy) != corpus.taxonomy.to_json().dump()) stats.rebuild_reason = "the taxonomy changed";
+        else if (db.get_metadata(schema::meta::kCrisis) != corpus.crisis.to_json().dump()) stats.rebuild_reason = "the crisis resources changed";
+        if (!stats.rebuild_reason.empty()) return stats;
+
+        // id -> content hash of every document in the index, read from two value streams in docid order.
+        std::unordered_map<std::string, std::string> indexed;
+        indexed.reserve(db.get_doccount());
+        auto ids = db.valuestream_begin(schema::slot::kId);
+        for (auto h = db.valuestream_begin(schema::slot::kContentHash); h != db.valuestream_end(schema::slot::kContentHash); ++h) {
+            ids.skip_to(h.get_docid());
+            if (ids == db.valuestream_end(schema::slot::kId) || ids.get_docid() != h.get_docid()) continue;
+            indexed.emplace(*ids, *h);
+        }
+        if (indexed.size() != db.get_doccount()) {
+            stats.rebuild_reason = "the index was built without content hashes";
+            return stats;
+        }
+        text::Analyzer analyzer;
+        schema::DocumentBuilder builder(corpus.taxonomy, analyzer);
+        std::unordered_set<std::string> seen;
+        db.begin_transaction();
+        auto apply = [&](const std::string& id, schema::BuiltDocument built) {
+            seen.insert(id);
+            const auto it = indexed.find(id);
+            const std::string hash = built.document.get_value(schema::slot::kContentHash);
+            if (it != indexed.end() && it->second == hash) {
+                ++stats.unchanged;
+                return;
+            }
+            ++(it == indexed.end() ? stats.added : stats.changed);
+            db.replace_document(built.id_term, built.document);
+            for (const std::string& w : built.spelling_words) db.add_spelling(w);
+        };
+        for (const auto& a : corpus.articles) apply(a.article.id, builder.build(a.article));
+        for (const auto& c : corpus.clinicians) apply(c.clinician.id, builder.build(c.clinician));
+        for (const auto& [id, hash] : indexed)
+            if (!seen.count(id)) {
+                db.delete_document(std::string(schema::prefix::kId) + id);
+                ++stats.removed;
+            }
+        db.set_metadata(schema::meta::kBuildErrors, nlohmann::json(corpus.errors).dump());
+        db.set_metadata(schema::meta::kBuiltAt, now_iso());
+        db.commit_transaction();
+        db.close();
+    } catch (const Xapian::Error& e) {
+        throw IndexError("updating " + gen_path + " failed: " + e.get_description() +
+                         "; the transaction was not committed, so the index is unchanged");
+    }
+    // Same generation, new revision: servers notice the commit through the generation's iamglass file.
     stats.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     return stats;
 }

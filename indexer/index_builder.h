@@ -42,6 +42,22 @@ private:
  */
 BuildStats build_index(const Corpus& corpus, const std::string& db_dir, const ProgressFn& progress);
 
+struct UpdateStats {
+    std::size_t added = 0, changed = 0, removed = 0, unchanged = 0;
+    std::string generation;   ///< the live generation, updated in place
+    std::string rebuild_reason;  ///< set when nothing was applied because only a full build will do
+    double seconds = 0;
+};
+
+/**
+ * Applies only what changed in `corpus` (by id and content hash; documents gone from it are
+ * removed) to the live generation, inside one Xapian transaction, then touches the XAPIANDB
+ * pointer file so servers reopen. When the taxonomy, crisis resources or schema differ, or there
+ * is no index yet, nothing is applied and `rebuild_reason` says why: call build_index().
+ * Learned concept profiles are kept as they are until the next full build.
+ */
+UpdateStats update_index(const Corpus& corpus, const std::string& db_dir);
+
 /** The generation directory name DIR/XAPIANDB points at, or "" when there is no index. */
 std::string live_generation(const std::string& db_dir);
 

@@ -2,13 +2,15 @@
 
 #include "service/index_paths.h"
 
+#include <sys/stat.h>
+
 #include <fstream>
 #include <sstream>
 
 namespace attune::server {
 
 IndexWatcher::IndexWatcher(std::string db_dir, std::chrono::milliseconds interval)
-    : m_db_dir(std::move(db_dir)), m_interval(interval), m_last(read_stub()), m_thread([this] { run(); }) {}
+    : m_db_dir(std::move(db_dir)), m_interval(interval), m_last(read_state()), m_thread([this] { run(); }) {}
 
 IndexWatcher::~IndexWatcher() {
     {
@@ -19,17 +21,31 @@ IndexWatcher::~IndexWatcher() {
     m_thread.join();
 }
 
-std::string IndexWatcher::read_stub() const {
+std::string IndexWatcher::read_state() const {
     std::ifstream in(service::stub_path(m_db_dir));
     std::ostringstream ss;
     ss << in.rdbuf();
-    return ss.str();
+    std::string state = ss.str();
+    // `attune index --update` commits to the live generation in place: every commit rewrites the
+    // glass version file, so its modification time tells a new revision from the old.
+    std::istringstream lines(state);
+    for (std::string line; std::getline(lines, line);) {
+        std::istringstream words(line);
+        std::string backend, generation;
+        if (line.empty() || line[0] == '#' || !(words >> backend >> generation)) continue;
+        struct stat st {};
+        if (::stat((m_db_dir + "/" + generation + "/iamglass").c_str(), &st) == 0)
+            state += "|" + std::to_string(st.st_mtim.tv_sec) + "." + std::to_string(st.st_mtim.tv_nsec) + "|" +
+                     std::to_string(st.st_size);
+        break;
+    }
+    return state;
 }
 
 void IndexWatcher::run() {
     std::unique_lock<std::mutex> lock(m_mutex);
     while (!m_wake.wait_for(lock, m_interval, [this] { return m_stop; })) {
-        const std::string now = read_stub();
+        const std::string now = read_state();
         if (!now.empty() && now != m_last) {
             m_last = now;
             m_version.fetch_add(1, std::memory_order_acq_rel);

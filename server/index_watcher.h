@@ -9,8 +9,9 @@
 namespace attune::server {
 
 /**
- * Watches an index directory's XAPIANDB pointer file and bumps a version number when the indexer swaps in a
- * new generation, so each worker thread reopens its own Database before its next request.
+ * Watches an index directory's XAPIANDB pointer file and the live generation's revision, and bumps
+ * a version number when the indexer swaps in a new generation or commits an update to the live
+ * one, so each worker thread reopens its own Database before its next request.
  */
 class IndexWatcher {
 public:
@@ -23,7 +24,7 @@ public:
 
 private:
     void run();
-    std::string read_stub() const;
+    std::string read_state() const;
 
     std::string m_db_dir;
     std::chrono::milliseconds m_interval;

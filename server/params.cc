@@ -114,6 +114,9 @@ service::MatchRequest parse_match_body(const std::string& body) {
         j = nlohmann::json::parse(body);
     } catch (const nlohmann::json::parse_error&) {
         throw ParamError("body", "the body must be a JSON object");
+    } catch (const nlohmann::json::out_of_range&) {
+        // A number beyond the range of a double ("1e999"): a bad request, not a server error.
+        throw ParamError("body", "the body has a number out of range");
     }
     if (!j.is_object()) throw ParamError("body", "the body must be a JSON object");
     static const std::set<std::string> known = {"text", "language", "format", "population", "insurance", "city", "lat",

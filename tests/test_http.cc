@@ -359,3 +359,32 @@ TEST_CASE("hostile queries are answered or refused promptly", "[integration]") {
         CHECK(ms < 500);
     }
 }
+
+TEST_CASE("an in-place index update is served within a second without a restart", "[integration]") {
+    RunningServer s;
+    auto c = s.client();
+    REQUIRE(c.Get("/api/search?q=weekend+hours")->body.find("ana-test") == std::string::npos);
+    test::TempDir corpus;
+    std::filesystem::copy(test::test_corpus(), corpus.file("c"), std::filesystem::copy_options::recursive);
+    std::string ana;
+    {
+        std::ifstream in(corpus.file("c/clinicians/ana-test.json"));
+        ana.assign(std::istreambuf_iterator<char>(in), {});
+    }
+    const std::string old_bio = "Sessions are practical and warm.";
+    ana.replace(ana.find(old_bio), old_bio.size(), "Sessions now include weekend hours.");
+    corpus.write("c/clinicians/ana-test.json", ana);
+    const auto update = test::run_attune({"index", "--update", "--corpus", corpus.file("c"), "--db", s.db});
+    INFO(update.err);
+    REQUIRE(update.status == 0);
+    REQUIRE(update.err.find("1 changed") != std::string::npos);
+    const auto applied = std::chrono::steady_clock::now();
+    bool seen = false;
+    while (!seen && std::chrono::steady_clock::now() - applied < std::chrono::seconds(3)) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        const auto res = c.Get("/api/search?q=weekend+hours");
+        seen = res && res->status == 200 && res->body.find("ana-test") != std::string::npos;
+    }
+    CHECK(seen);
+    CHECK(std::chrono::steady_clock::now() - applied < std::chrono::milliseconds(1500));
+}

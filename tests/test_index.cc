@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 
 #include <filesystem>
+#include <fstream>
 
 using namespace attune;
 using attune::test::TempDir;
@@ -187,4 +188,60 @@ TEST_CASE("an article recommends its author first, then accepting clinicians who
     CHECK(ana.type == "clinician");
     CHECK(ids(ana.articles) == V{"worry-guide", "panic-guide"});
     CHECK(svc.related("nobody", 5).type.empty());
+}
+
+TEST_CASE("index --update applies only changed and new and deleted documents to the live generation", "[integration]") {
+    TempDir dir;
+    const std::string corpus = dir.file("corpus");
+    std::filesystem::copy(test::test_corpus(), corpus, std::filesystem::copy_options::recursive);
+    const std::string db = dir.file("db");
+    REQUIRE(test::run_attune({"index", "--corpus", corpus, "--db", db}).status == 0);
+    const std::string generation = indexer::live_generation(db);
+
+    // Nothing changed: nothing applied.
+    auto same = test::run_attune({"index", "--update", "--corpus", corpus, "--db", db});
+    REQUIRE(same.status == 0);
+    CHECK(same.err.find("0 added, 0 changed, 0 removed, 6 unchanged") != std::string::npos);
+
+    // One clinician edited, one article deleted, one article added.
+    std::string ana;
+    {
+        std::ifstream in(corpus + "/clinicians/ana-test.json");
+        ana.assign(std::istreambuf_iterator<char>(in), {});
+    }
+    const std::string old_bio = "Sessions are practical and warm.";
+    ana.replace(ana.find(old_bio), old_bio.size(), "Sessions now include weekend hours.");
+    dir.write("corpus/clinicians/ana-test.json", ana);
+    std::filesystem::remove(corpus + "/articles/mood.md");
+    dir.write("corpus/articles/sleep.md",
+              "---\nid: sleep-guide\ntitle: Sleeping Again\nkind: guide\nsummary: Nights without rest.\n"
+              "concerns: [anxiety]\nurl: https://attune.example/learn/sleep-guide\nupdated: 2026-11-01\n---\n"
+              "# Sleeping Again\n\nLying awake with worry is common.\n");
+    auto up = test::run_attune({"index", "--update", "--corpus", corpus, "--db", db});
+    INFO(up.err);
+    REQUIRE(up.status == 0);
+    CHECK(up.err.find("1 added, 1 changed, 1 removed, 4 unchanged") != std::string::npos);
+    CHECK(indexer::live_generation(db) == generation);  // updated in place, no new generation
+
+    service::SearchService svc(db);
+    CHECK(svc.find_document("sleep-guide"));
+    CHECK_FALSE(svc.find_document("low-mood"));
+    CHECK((*svc.find_document("ana-test"))["bio"].get<std::string>().find("weekend hours") != std::string::npos);
+    CHECK(svc.database().get_doccount() == 6);
+    CHECK(svc.search(request("weekend hours")).clinicians.size() == 1);
+
+    // A taxonomy change cannot be applied in place: a new generation is built instead.
+    std::string tax;
+    {
+        std::ifstream in(corpus + "/taxonomy.yaml");
+        tax.assign(std::istreambuf_iterator<char>(in), {});
+    }
+    const std::string old_text = "Worry that is hard to switch off.";
+    tax.replace(tax.find(old_text), old_text.size(), "Worry that will not switch off.");
+    dir.write("corpus/taxonomy.yaml", tax);
+    auto rebuilt = test::run_attune({"index", "--update", "--corpus", corpus, "--db", db});
+    INFO(rebuilt.err);
+    REQUIRE(rebuilt.status == 0);
+    CHECK(rebuilt.err.find("the taxonomy changed") != std::string::npos);
+    CHECK(indexer::live_generation(db) != generation);
 }

@@ -212,9 +212,13 @@ inline int run_index(const Engine& e, const Args& a) {
     const auto labels = read_labels(a.taxonomy);
     const std::size_t docs = e.index(a.jsonl, a.db, labels);
     const double wall = std::chrono::duration<double>(Clock::now() - start).count();
+    rusage ru{};
+    ::getrusage(RUSAGE_SELF, &ru);
+    const double cpu = static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+                       static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
     std::printf("{\"peer\": \"%s\", \"phase\": \"index\", \"docs\": %zu, \"wall_s\": %.3f, \"docs_per_s\": %.1f, "
-                "\"index_bytes\": %ju, \"peak_rss_kb\": %ld}\n",
-                e.name, docs, wall, wall > 0 ? static_cast<double>(docs) / wall : 0.0, disk_bytes(a.db), peak_rss_kb());
+                "\"index_bytes\": %ju, \"peak_rss_kb\": %ld, \"cpu_s\": %.3f}\n",
+                e.name, docs, wall, wall > 0 ? static_cast<double>(docs) / wall : 0.0, disk_bytes(a.db), peak_rss_kb(), cpu);
     return 0;
 }
 

@@ -4,6 +4,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstdint>
+#include <cstdio>
+
 namespace attune::schema {
 namespace {
 
@@ -83,6 +86,7 @@ BuiltDocument DocumentBuilder::build(const Article& a) {
     doc.add_value(slot::kDisplay, a.title);
     doc.add_value(slot::kId, a.id);
     nlohmann::json record = to_json(a);
+    doc.add_value(slot::kContentHash, content_hash(record.dump()));
     record.erase("body");
     doc.set_data(encode_data(record, a.body));
     return out;
@@ -124,8 +128,21 @@ BuiltDocument DocumentBuilder::build(const Clinician& c) {
     doc.add_value(slot::kAccepting, c.accepting_new_clients ? "1" : "0");
     doc.add_value(slot::kDisplay, c.name);
     doc.add_value(slot::kId, c.id);
-    doc.set_data(encode_data(to_json(c), ""));
+    const nlohmann::json record = to_json(c);
+    doc.add_value(slot::kContentHash, content_hash(record.dump()));
+    doc.set_data(encode_data(record, ""));
     return out;
+}
+
+std::string content_hash(std::string_view text) {
+    std::uint64_t h = 0xcbf29ce484222325ull;  // FNV-1a, 64 bits
+    for (unsigned char c : text) {
+        h ^= c;
+        h *= 0x100000001b3ull;
+    }
+    char buf[17];
+    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+    return buf;
 }
 
 }  // namespace attune::schema

@@ -51,6 +51,9 @@ std::pair<std::string_view, std::string_view> split_data(std::string_view data);
 /** The full record (body put back) from document data, for `show` and the records API. */
 nlohmann::json decode_record(std::string_view data);
 
+/** A fingerprint of a record's JSON text (16 hex digits), so an update can skip unchanged documents. */
+std::string content_hash(std::string_view text);
+
 /** "2024-05-02" -> "20240502" for sortable date values. */
 std::string date_value(const std::string& iso_date);
 

@@ -38,6 +38,7 @@ inline constexpr Xapian::valueno kConfirmed = 5;    ///< availability_confirmed,
 inline constexpr Xapian::valueno kAccepting = 6;    ///< "1" or "0"
 inline constexpr Xapian::valueno kDisplay = 7;      ///< article title or clinician name, for suggestions
 inline constexpr Xapian::valueno kId = 8;           ///< the document's id
+inline constexpr Xapian::valueno kContentHash = 9;  ///< content_hash() of the record, for index --update
 }  // namespace slot
 
 /** Field weights: how many times a word counts (wdf) in the shared Z text terms. */

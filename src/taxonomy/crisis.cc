@@ -48,6 +48,9 @@ CrisisResources parse_crisis_yaml(std::string_view text, const std::string& path
     check_file_text(text, path);
     const YAML::Node root = parse_yaml_strict(text, path);
     CrisisResources out;
+    // yaml-cpp throws its own exceptions for operator[] on a scalar and for as<>() on the wrong kind
+    // of node, so every node's kind is checked before it is read.
+    if (!root.IsMap()) throw InputError(path + ":1: expected a mapping with message, default_country and countries");
     auto need = [&](const YAML::Node& map, const char* field) {
         const YAML::Node n = map[field];
         if (!n || !n.IsScalar()) throw InputError(yaml_where(map, path) + ": " + field + ": required text is missing");
@@ -58,13 +61,25 @@ CrisisResources parse_crisis_yaml(std::string_view text, const std::string& path
     const YAML::Node countries = root["countries"];
     if (!countries || !countries.IsMap()) throw InputError(path + ":1: countries: expected a mapping of country codes");
     for (const auto& entry : countries) {
+        if (!entry.first.IsScalar()) throw InputError(yaml_where(entry.first, path) + ": countries: expected a country code");
         const std::string code = entry.first.as<std::string>();
         if (!entry.second.IsSequence())
             throw InputError(yaml_where(entry.second, path) + ": countries." + code + ": expected a list of resources");
         for (const auto& r : entry.second) {
+            if (!r.IsMap())
+                throw InputError(yaml_where(r, path) + ": countries." + code + ": each resource must be a mapping");
             CrisisResource res{need(r, "name"), need(r, "contact"), "", {}};
-            if (r["url"]) res.url = r["url"].as<std::string>();
-            if (r["kinds"]) res.kinds = r["kinds"].as<std::vector<std::string>>();
+            if (const YAML::Node url = r["url"]; url && !url.IsNull()) {
+                if (!url.IsScalar()) throw InputError(yaml_where(url, path) + ": url: expected text");
+                res.url = url.as<std::string>();
+            }
+            if (const YAML::Node kinds = r["kinds"]; kinds && !kinds.IsNull()) {
+                if (!kinds.IsSequence()) throw InputError(yaml_where(kinds, path) + ": kinds: expected a list of concept ids");
+                for (const auto& k : kinds) {
+                    if (!k.IsScalar()) throw InputError(yaml_where(k, path) + ": kinds: expected a concept id");
+                    res.kinds.push_back(k.as<std::string>());
+                }
+            }
             out.countries[code].push_back(std::move(res));
         }
     }

@@ -7,6 +7,7 @@
 #include <yaml-cpp/eventhandler.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <fstream>
 #include <sstream>
 
@@ -25,7 +26,13 @@ public:
     void OnDocumentEnd() override {}
     void OnNull(const YAML::Mark& m, YAML::anchor_t a) override { check(m, a); }
     void OnAlias(const YAML::Mark& m, YAML::anchor_t) override { fail(m, "aliases (*name) are not allowed"); }
-    void OnScalar(const YAML::Mark& m, const std::string&, YAML::anchor_t a, const std::string&) override { check(m, a); }
+    void OnScalar(const YAML::Mark& m, const std::string&, YAML::anchor_t a, const std::string& value) override {
+        check(m, a);
+        // yaml-cpp 0.7 decodes the \N and \_ escapes to the single bytes 0x85 and 0xA0, which are not
+        // UTF-8; such text would later fail to be stored (JSON) or shown.
+        if (text::find_invalid_utf8(value) != std::string::npos)
+            fail(m, "text that is not valid UTF-8 (from a \\N or \\_ escape? write the character itself)");
+    }
     void OnSequenceStart(const YAML::Mark& m, const std::string&, YAML::anchor_t a, YAML::EmitterStyle::value) override { check(m, a); }
     void OnSequenceEnd() override {}
     void OnMapStart(const YAML::Mark& m, const std::string&, YAML::anchor_t a, YAML::EmitterStyle::value) override { check(m, a); }
@@ -90,6 +97,17 @@ bool optional_bool(const YAML::Node& map, const char* field, const std::string& 
 }  // namespace
 
 YAML::Node parse_yaml_strict(std::string_view text, const std::string& path, int first_line) {
+    // YAML allows no control characters but tab and line breaks, and yaml-cpp 0.7 misreads them: it
+    // takes a NUL byte in plain text for the start of an escape sequence ("\0N" becomes byte 0x85).
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F) {
+            const auto line = first_line + std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(i), '\n');
+            char code[8];
+            std::snprintf(code, sizeof code, "0x%02X", c);
+            throw InputError(path + ":" + std::to_string(line) + ": yaml: control character " + code + " is not allowed");
+        }
+    }
     try {
         std::istringstream events{std::string(text)};
         YAML::Parser parser(events);
