@@ -59,6 +59,15 @@ def hits_stats(path, lines):
     return {f: statistics.median(p[f] for p in passes) for f in passes[0]} | {"count": len(rows)}
 
 
+def drop_column(lines, start, end, column):
+    """Removes `column` (0 = the row label) from the Markdown table rows among lines[start:end]."""
+    for k in range(start, end):
+        if lines[k].startswith("|"):
+            cells = lines[k].split("|")
+            del cells[column + 1]
+            lines[k] = "|".join(cells)
+
+
 def per_cpu(index_line):
     """Documents per CPU second (user + system), when the line has cpu_s; less disturbed by a busy machine."""
     return index_line["docs"] / index_line["cpu_s"] if index_line.get("cpu_s") else None
@@ -102,12 +111,13 @@ def size_section(size, meta, index, med, every, data):
     sha = meta.get("corpus_sha256", {}).get(size, "?")
     count = next(iter(med.values()))["count"] if med else 0
     runs = next(iter(med.values()))["runs"] if med else 0
-    out += [f"Corpus: {docs:,} documents, sha256 `{sha}`. Queries: every {every} line of bench/queries.txt "
-            f"({count} queries), {runs} timed passes after one warm pass; query figures are medians over the passes.",
+    out += [f"Corpus: {docs:,} documents, sha256 `{sha}`. Queries: every {every}{'st' if every == 1 else 'th' if every > 3 else 'nd' if every == 2 else 'rd'} line of "
+            f"bench/queries.txt ({count} queries), {runs} timed passes after one warm pass; query figures are medians over the passes.",
             "",
             "| system | index docs/s | index wall | docs per CPU s | index size | index peak RSS | queries x passes | p50 "
             "| p95 | p99 | QPS | query peak RSS |",
             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    table_start = len(out) - 2
     for name, peer, mode in SYSTEMS:
         i, q = index.get(peer), med.get((peer, mode))
         if not q:
@@ -119,6 +129,7 @@ def size_section(size, meta, index, med, every, data):
                    f"{ms(q['p95_us'])} | {ms(q['p99_us'])} | "
                    f"{q['qps']:,.{0 if q['qps'] >= 10 else 2}f} | {mib(q['peak_rss_kb'] * 1024)} |")
     pairs, fts5_count = fts5_pairs(data, size)
+    ratio_start = len(out) + 2
     out += ["", "Ratios, attune / peer, in the same run (latency and size: lower is better for attune; "
             "docs/s and QPS: higher is better). Against FTS5 the query figures of both sides are computed from "
             f"the per-query latencies of the {fts5_count} queries FTS5 ran (QPS = queries / summed latency).", "",
@@ -139,6 +150,9 @@ def size_section(size, meta, index, med, every, data):
                    ratio(a_index["peak_rss_kb"], pi["peak_rss_kb"])] if mode == "full" and a_index and pi else ["", "", "", ""]
             out.append(f"| attune {mode} / {peer} | " + " | ".join(idx) + " | " +
                        " | ".join(ratio(a[f], p[f]) for f in ("p50_us", "p95_us", "p99_us", "qps")) + " |")
+    if not any(per_cpu(i) for i in index.values()):  # results from before cpu_s was recorded
+        drop_column(out, table_start, ratio_start - 2, 3)
+        drop_column(out, ratio_start, len(out), 2)
     out += by_length(data, size)
     out.append("")
     return out

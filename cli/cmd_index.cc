@@ -1,5 +1,6 @@
 #include "commands.h"
 
+#include "errors.h"
 #include "index_builder.h"
 #include "service/index_paths.h"
 
@@ -25,7 +26,18 @@ std::uintmax_t directory_bytes(const std::string& dir) {
 
 }  // namespace
 
-std::string DbOptions::resolved() const { return db.empty() ? service::default_db_path() : db; }
+std::string DbOptions::resolved() const {
+    if (shards.empty()) return db.empty() ? service::default_db_path() : db;
+    std::string path = service::kShardsPrefix;
+    for (std::size_t i = 0; i < shards.size(); ++i) path += (i ? "," : "") + shards[i];
+    return path;
+}
+
+void add_shard_option(CLI::App& app, DbOptions& opts) {
+    app.add_option("--shard", opts.shards,
+                   "Search these xapian-tcpsrv shards (HOST:PORT, repeatable) as one index instead of --db")
+        ->excludes(app.get_option("--db"));
+}
 
 void add_db_option(CLI::App& app, DbOptions& opts) {
     app.add_option("--db", opts.db, "Index directory (default: $ATTUNE_DB, else .attune/index)");
@@ -38,6 +50,9 @@ void setup_index(CLI::App& app, IndexOptions& opts) {
     corpus->excludes(jsonl);
     app.add_option("--taxonomy", opts.taxonomy, "Taxonomy file (default: CORPUS/taxonomy.yaml or corpus/taxonomy.yaml)");
     app.add_flag("--strict", opts.strict, "Stop at the first bad document without touching the live index");
+    app.add_option("--shard", opts.shard,
+                   "Build shard I of N (I/N, 0-based): only the documents whose id hashes to it, with the "
+                   "taxonomy and profiles of the whole corpus (docs/scaling.md)");
     app.add_flag("--update", opts.update,
                  "Apply only changed, new and deleted documents to the live index in one transaction "
                  "(a taxonomy or schema change still rebuilds)");
@@ -54,6 +69,15 @@ int run_index(const IndexOptions& opts) {
     read.taxonomy_path = opts.taxonomy;
     read.strict = opts.strict;
 
+    indexer::ShardSpec shard;
+    if (!opts.shard.empty()) {
+        unsigned long i = 0, n = 0;
+        char extra = 0;
+        if (std::sscanf(opts.shard.c_str(), "%lu/%lu%c", &i, &n, &extra) != 2 || n == 0 || i >= n || n > 1024)
+            throw UsageError("--shard: expected I/N with 0 <= I < N <= 1024, e.g. 0/2");
+        if (opts.update) throw UsageError("--shard: cannot be combined with --update");
+        shard = {n, i};
+    }
     indexer::IndexLock lock(db_dir);
     const indexer::Corpus corpus = indexer::read_corpus(read);
     for (const std::string& e : corpus.errors) std::cerr << e << "\n";
@@ -73,7 +97,7 @@ int run_index(const IndexOptions& opts) {
     auto progress = [tty](std::size_t done, std::size_t total) {
         if (tty) std::cerr << "\rindexing " << done << "/" << total << std::flush;
     };
-    const indexer::BuildStats stats = indexer::build_index(corpus, db_dir, progress);
+    const indexer::BuildStats stats = indexer::build_index(corpus, db_dir, progress, shard);
     if (tty) std::cerr << "\r\033[K";
     char seconds[32];
     std::snprintf(seconds, sizeof seconds, "%.2f", stats.seconds);
@@ -81,7 +105,7 @@ int run_index(const IndexOptions& opts) {
               << corpus.errors.size() << " rejected in " << seconds << " s into " << db_dir << " ("
               << stats.generation << ")\n";
     if (opts.stats_json) {
-        // wall_s runs from the start of the command (parsing included) to the switch to the new generation.
+        // wall_s runs from the start of the command (parsing included) to the new generation's last commit.
         const double wall = std::chrono::duration<double>(stats.committed - started).count();
         const std::size_t docs = stats.articles + stats.clinicians;
         rusage ru{};

@@ -101,6 +101,7 @@ int run_batch(service::SearchService& service, const SearchOptions& o) {
 
 void setup_search(CLI::App& app, SearchOptions& o) {
     add_db_option(app, o.db);
+    add_shard_option(app, o.db);
     app.add_option("--type", o.type, "What to return")->check(CLI::IsMember({"all", "article", "clinician"}));
     app.add_option("--limit", o.limit, "Results per list (1-100)")->check(CLI::Range(1, 100));
     app.add_option("--offset", o.offset, "Skip this many results per list");

@@ -13,6 +13,7 @@ namespace attune::cli {
 
 void setup_serve(CLI::App& app, ServeOptions& o) {
     add_db_option(app, o.db);
+    add_shard_option(app, o.db);
     app.add_option("--host", o.host, "Address to listen on")->capture_default_str();
     app.add_option("--port", o.port, "Port to listen on (0: any free port)")->capture_default_str()->check(CLI::Range(0, 65535));
     app.add_option("--threads", o.threads, "Worker threads")->capture_default_str()->check(CLI::Range(1, 256));

@@ -12,6 +12,7 @@ namespace attune::cli {
 /** Options shared by every subcommand that reads an index. */
 struct DbOptions {
     std::string db;  ///< empty: service::default_db_path()
+    std::vector<std::string> shards;  ///< HOST:PORT of xapian-tcpsrv shards, searched as one index
     std::string resolved() const;
 };
 
@@ -22,6 +23,7 @@ struct IndexOptions {
     std::string taxonomy;
     bool strict = false;
     bool update = false;      ///< apply changes to the live generation instead of building a new one
+    std::string shard;        ///< "I/N": keep only shard I of N (0-based)
     bool stats_json = false;  ///< print one JSON line of build figures to stdout (bench/)
 };
 
@@ -108,6 +110,8 @@ struct ServeOptions {
 };
 
 void add_db_option(CLI::App& app, DbOptions& opts);
+/** --shard HOST:PORT...: remote shards instead of --db (call after add_db_option). */
+void add_shard_option(CLI::App& app, DbOptions& opts);
 
 void setup_match(CLI::App& app, MatchOptions& opts);
 int run_match(const MatchOptions& opts);

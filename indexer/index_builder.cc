@@ -135,7 +135,18 @@ std::string live_generation(const std::string& db_dir) {
     return {};
 }
 
+bool ShardSpec::holds(const std::string& id) const {
+    if (count <= 1) return true;
+    std::uint64_t h = 0xcbf29ce484222325ull;  // FNV-1a: stable across builds and machines
+    for (unsigned char c : id) h = (h ^ c) * 0x100000001b3ull;
+    return h % count == index;
+}
+
 BuildStats build_index(const Corpus& corpus, const std::string& db_dir, const ProgressFn& progress) {
+    return build_index(corpus, db_dir, progress, ShardSpec{});
+}
+
+BuildStats build_index(const Corpus& corpus, const std::string& db_dir, const ProgressFn& progress, const ShardSpec& shard) {
     const auto started = std::chrono::steady_clock::now();
     const IgnoreFileSizeSignal ignore_sigxfsz;
     const std::string previous = live_generation(db_dir);
@@ -162,8 +173,10 @@ BuildStats build_index(const Corpus& corpus, const std::string& db_dir, const Pr
             for (const std::string& w : built.spelling_words) db.add_spelling(w);
             if (progress && (++done % 200 == 0 || done == total)) progress(done, total);
         };
-        for (const auto& a : corpus.articles) { add(builder.build(a.article)); ++stats.articles; }
-        for (const auto& c : corpus.clinicians) { add(builder.build(c.clinician)); ++stats.clinicians; }
+        for (const auto& a : corpus.articles)
+            if (shard.holds(a.article.id)) { add(builder.build(a.article)); ++stats.articles; }
+        for (const auto& c : corpus.clinicians)
+            if (shard.holds(c.clinician.id)) { add(builder.build(c.clinician)); ++stats.clinicians; }
         add_taxonomy_spelling(db, corpus.taxonomy, analyzer);
         db.set_metadata(schema::meta::kTaxonomy, corpus.taxonomy.to_json().dump());
         db.set_metadata(schema::meta::kCrisis, corpus.crisis.to_json().dump());

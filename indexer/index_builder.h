@@ -15,6 +15,13 @@ struct BuildStats {
     std::chrono::steady_clock::time_point committed;  ///< when the new generation's last commit finished
 };
 
+/** One shard of a corpus too large for one host: the documents whose id hashes to `index` of `count`. */
+struct ShardSpec {
+    std::size_t count = 1;
+    std::size_t index = 0;
+    bool holds(const std::string& id) const;
+};
+
 /** Called every few documents with (done, total). */
 using ProgressFn = std::function<void(std::size_t, std::size_t)>;
 
@@ -41,6 +48,14 @@ private:
  * Keeps the previous generation for readers that still have it open and removes older ones.
  */
 BuildStats build_index(const Corpus& corpus, const std::string& db_dir, const ProgressFn& progress);
+
+/**
+ * As build_index(), keeping only the documents of one shard. The taxonomy, crisis resources and
+ * concept profiles still come from the whole corpus, so every shard understands queries alike and
+ * searching all shards as one database (Xapian::Database::add_database, e.g. over xapian-tcpsrv)
+ * ranks exactly as one index would.
+ */
+BuildStats build_index(const Corpus& corpus, const std::string& db_dir, const ProgressFn& progress, const ShardSpec& shard);
 
 struct UpdateStats {
     std::size_t added = 0, changed = 0, removed = 0, unchanged = 0;

@@ -36,6 +36,10 @@ HttpServer::HttpServer(ServerOptions options)
     m_server.set_keep_alive_max_count(100);
     m_server.set_keep_alive_timeout(5);
     m_server.set_payload_max_length(64 * 1024);
+    // cpp-httplib sends the headers and the body of an answer in two writes: with Nagle's
+    // algorithm the body waited for the client's delayed ACK, 40 ms on every request of a
+    // keep-alive connection after the first (scripts/soak.sh, docs/reliability.md).
+    m_server.set_tcp_nodelay(true);
     if (!m_options.query_log.empty())
         m_query_log = std::make_unique<analytics::QueryLog>(m_options.query_log, m_options.query_log_days);
     setup_routes();

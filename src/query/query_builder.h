@@ -17,7 +17,7 @@ struct QueryWeights {
     double tag_boost = 1.5;      ///< per unit of concept score, for documents tagged with the concept
     double phrase_boost = 0.6;   ///< per unit of concept score, for documents using the concept's phrases
     double main_boost = 1.0;     ///< per unit of concept score, for the Learn page whose main concept it is
-    std::size_t max_phrases = 12;  ///< phrases per concept expanded into OP_SYNONYM
+    std::size_t max_phrases = 3;   ///< phrases per concept expanded into OP_SYNONYM (12 cost 2x the time for no nDCG)
     std::size_t max_concepts = 5;  ///< concepts used in the query
     double constraint_boost = 4.0; ///< fixed weight for each constraint written in the text that a document meets
     double title_boost = 1.0;      ///< scale of BM25 on title and name words (navigational queries)

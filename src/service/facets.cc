@@ -37,8 +37,10 @@ const std::vector<std::uint32_t>& FacetIndex::values_of(Xapian::docid id) const 
     return id < m_by_doc.size() ? m_by_doc[id] : kNone;
 }
 
-void FacetSpy::operator()(const Xapian::Document& doc, double) {
-    for (std::uint32_t v : m_index.values_of(doc.get_docid())) ++m_counts[v];
+void FacetSpy::operator()(const Xapian::Document& doc, double) { count(doc.get_docid()); }
+
+void FacetSpy::count(Xapian::docid id) {
+    for (std::uint32_t v : m_index.values_of(id)) ++m_counts[v];
 }
 
 void FacetSpy::merge_into(FacetCounts& into) const {

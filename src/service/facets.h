@@ -37,6 +37,8 @@ class FacetSpy : public Xapian::MatchSpy {
 public:
     explicit FacetSpy(const FacetIndex& index) : m_index(index), m_counts(index.value_count(), 0) {}
     void operator()(const Xapian::Document& doc, double weight) override;
+    /** Counts one matching document (remote shards cannot run a MatchSpy: see SearchService). */
+    void count(Xapian::docid id);
 
     /** Adds this spy's counts into `into`. */
     void merge_into(FacetCounts& into) const;

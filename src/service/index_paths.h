@@ -3,6 +3,9 @@
 
 namespace attune::service {
 
+/** An index "path" of this form names remote shards: "shards:HOST:PORT,HOST:PORT" (xapian-tcpsrv). */
+inline constexpr const char* kShardsPrefix = "shards:";
+
 /** The index used when no --db is given: $ATTUNE_DB, else .attune/index under the current directory. */
 std::string default_db_path();
 

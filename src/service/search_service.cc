@@ -1,6 +1,7 @@
 #include "service/search_service.h"
 
 #include "errors.h"
+#include "service/index_paths.h"
 #include "schema/prefixes.h"
 #include "schema/document.h"
 #include "schema/records.h"
@@ -9,6 +10,7 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <cstring>
 #include <map>
 
 namespace attune::service {
@@ -21,7 +23,27 @@ constexpr std::size_t kSnippetLength = 200;
 
 Xapian::Database open_database(const std::string& path) {
     try {
-        return Xapian::Database(path);
+        if (path.rfind(kShardsPrefix, 0) != 0) return Xapian::Database(path);
+        // Remote shards served by xapian-tcpsrv, searched as one database.
+        Xapian::Database all;
+        std::string list = path.substr(std::strlen(kShardsPrefix));
+        for (std::size_t start = 0; start <= list.size();) {
+            std::size_t end = list.find(',', start);
+            if (end == std::string::npos) end = list.size();
+            const std::string shard = list.substr(start, end - start);
+            const auto colon = shard.rfind(':');
+            if (colon == std::string::npos || colon == 0) throw UsageError("--shard: expected HOST:PORT, not '" + shard + "'");
+            unsigned port = 0;
+            try {
+                port = static_cast<unsigned>(std::stoul(shard.substr(colon + 1)));
+            } catch (const std::exception&) {
+                throw UsageError("--shard: expected HOST:PORT, not '" + shard + "'");
+            }
+            if (port == 0 || port > 65535) throw UsageError("--shard: port out of range in '" + shard + "'");
+            all.add_database(Xapian::Remote::open(shard.substr(0, colon), port, 10000, 2000));
+            start = end + 1;
+        }
+        return all;
     } catch (const Xapian::Error& e) {
         throw IndexError("no readable index at " + path + " (" + e.get_msg() +
                          "); build one with: attune index --corpus corpus --db " + path);
@@ -58,7 +80,8 @@ void apply_weight_overrides(query::QueryWeights& q, query::DetectorWeights& d) {
 
 }  // namespace
 
-SearchService::SearchService(const std::string& db_path) : m_db(open_database(db_path)) {
+SearchService::SearchService(const std::string& db_path)
+    : m_db(open_database(db_path)), m_remote(db_path.rfind(kShardsPrefix, 0) == 0) {
     try {
         if (m_db.get_metadata(schema::meta::kSchema) != schema::kSchemaVersion)
             throw IndexError("the index at " + db_path + " was built by another version of attune; rebuild it with: "
@@ -163,9 +186,17 @@ Xapian::MSet SearchService::get_mset(const char* type, const query::QueryPlan& p
     Xapian::Enquire enquire(m_db);
     enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, plan.combined,
                                     Xapian::Query(std::string(schema::prefix::kType) + type)));
-    if (spy) enquire.add_matchspy(spy);
-    return enquire.get_mset(static_cast<Xapian::doccount>(request.offset), static_cast<Xapian::doccount>(request.limit),
-                            kCheckAtLeast);
+    // xapian-tcpsrv cannot run our MatchSpy (it would have to be registered on the server), so
+    // with remote shards the facets count the first kCheckAtLeast matches from a second MSet.
+    if (spy && !m_remote) enquire.add_matchspy(spy);
+    // Counting facets needs the first kCheckAtLeast matches seen; otherwise Xapian may stop early
+    // (the totals are then its estimate), which is most of the cost of a search on a large index.
+    const Xapian::doccount check_at_least = request.facets ? kCheckAtLeast : 0;
+    Xapian::MSet page = enquire.get_mset(static_cast<Xapian::doccount>(request.offset),
+                                         static_cast<Xapian::doccount>(request.limit), check_at_least);
+    if (spy && m_remote)
+        for (const Xapian::docid id : enquire.get_mset(0, kCheckAtLeast)) spy->count(id);
+    return page;
 }
 
 void SearchService::run_type(const char* type, const query::QueryPlan& plan, const SearchRequest& request,

@@ -107,6 +107,7 @@ private:
                           FacetSpy* spy);
 
     Xapian::Database m_db;
+    bool m_remote = false;  ///< remote shards: no MatchSpy (see get_mset)
     taxonomy::Taxonomy m_taxonomy;
     taxonomy::CrisisResources m_crisis;
     taxonomy::ConceptProfiles m_profiles;
