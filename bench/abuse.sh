@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The HTTP service under abuse (docs/reliability.md, "The HTTP service under abuse"). Not a ctest:
-# it runs for about 5 minutes and prints figures.
+# it runs for about 8 minutes and prints figures.
 #   bench/abuse.sh [--seconds N] [--connections N] [--interval S] [--rate R] [--threads N]
 #                  [--only nginx|direct]
 # Installs slowhttptest and nginx-light when missing (apt-get), builds attune (Release, in
@@ -13,11 +13,15 @@
 #      within 100 ms.
 #   b. the same attacks straight at attune (no nginx), while /healthz is probed every 0.5 s:
 #      reported, not a target (cpp-httplib serves one connection per worker thread; see the doc).
+#   c. POSTs without a body or Content-Length through nginx, 40 at a time from two addresses, for
+#      30 s, with the same probes and target (nginx forwards them as they are; attune refuses
+#      them with 411 at once, where cpp-httplib alone waits for a body until its read timeout).
 # --interval is slowhttptest's time between follow-up bytes (its default 10 s is above attune's
 # 5 s read timeout; an attacker who knows the timeout picks less, e.g. --interval 3).
 # The attack comes from 127.0.0.1 and the probes from 127.0.0.2: nginx limits connections and
 # request rate per client address, and the probes stand for other visitors.
-# Prints a summary table; exits 1 when a search through nginx failed or took over 100 ms.
+# Prints a summary table; exits 1 when a search through nginx failed or took over 100 ms during
+# an attack.
 # On a shared machine other work skews latency: the load average is printed with the figures.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -132,11 +136,37 @@ with open(sys.argv[2], "w") as f:
 PY
 mapfile -t search_paths < "$work/search_paths.txt"
 
+# POSTs without a body and without Content-Length (as `curl -X POST` sends them), which nginx
+# forwards as they are: cpp-httplib 0.11.4 would wait for the body until its read timeout,
+# holding a worker each; 40 at a time from two addresses (nginx's limit_conn is 20 per address).
+cat >"$work/bodiless.py" <<'PY'
+import socket, sys, threading, time
+port, secs = int(sys.argv[1]), float(sys.argv[2])
+stop, counts, lock = time.time() + secs, {}, threading.Lock()
+def attacker(src):
+    while time.time() < stop:
+        status = "none"
+        try:
+            s = socket.socket(); s.bind((src, 0)); s.settimeout(15); s.connect(("127.0.0.1", port))
+            s.sendall(b"POST /api/match HTTP/1.1\r\nHost: attune\r\nConnection: close\r\n\r\n")
+            status = s.recv(16)[9:12].decode() or "closed"
+            s.close()
+        except Exception:
+            time.sleep(0.05)
+        with lock: counts[status] = counts.get(status, 0) + 1
+        time.sleep(0.5)   # holding workers is the point, not a flood
+threads = [threading.Thread(target=attacker, args=(src,)) for src in ("127.0.0.3", "127.0.0.4") for _ in range(20)]
+for t in threads: t.start()
+for t in threads: t.join()
+print("%d requests, answered %s" % (sum(counts.values()), ", ".join("%s x%d" % kv for kv in sorted(counts.items()))))
+PY
+
 # probe_loop BASE_URL MODE(search|healthz) OUT STOPFILE: one request every 0.5 s, each in the
 # background so a slow answer does not delay the next; each writes "SECONDS_SINCE_START HTTP_CODE
 # SECONDS" (code 000: no answer within curl's 10 s).
+probed=0   # searches sent so far: each run goes on down the list, so no probe hits the cache
 probe_loop() {
-  local base=$1 mode=$2 out=$3 stop=$4 i=0 path t0 now
+  local base=$1 mode=$2 out=$3 stop=$4 i=$probed path t0 now
   t0=$(date +%s%N)
   while [ ! -e "$stop" ]; do
     if [ "$mode" = search ]; then path=${search_paths[$((i % ${#search_paths[@]}))]}; else path=/healthz; fi
@@ -199,13 +229,16 @@ attack() {
   case $mode in
     -H) label=slowloris name=slowloris-$target url="http://127.0.0.1:$port/api/search?q=anxiety" duration=$secs ;;
     -B) label="slow body" name=slowbody-$target url="http://127.0.0.1:$port/api/match" duration=$secs ;;
+    bodiless) label="no-length" name=bodiless-$target url="http://127.0.0.1:$port/api/match" duration=30 ;;
     *) label="none" name=baseline-$target url="" duration=20 ;;
   esac
   stop=$work/$name.stop out=$work/$name.probes
   : >"$out"
   local log_lines=0
   [ -f "$work/logs/attune.access.log" ] && log_lines=$(wc -l <"$work/logs/attune.access.log")
-  if [ -n "$url" ]; then
+  if [ "$mode" = bodiless ]; then
+    say "$name: POSTs without a body or Content-Length, 20 at a time from each of 127.0.0.3 and 127.0.0.4, for ${duration}s against $target, probing $probe_mode every 0.5 s"
+  elif [ -n "$url" ]; then
     say "$name: slowhttptest $mode -c $conns -r $rate -i $interval for ${duration}s against $target, probing $probe_mode every 0.5 s"
   else
     say "$name: probing $probe_mode through $target every 0.5 s for ${duration}s, no attack"
@@ -215,6 +248,11 @@ attack() {
   local deadline=$(($(date +%s) + duration)) rounds=0 left
   if [ -z "$url" ]; then
     sleep "$duration"
+  elif [ "$mode" = bodiless ]; then
+    nice -n 10 python3 "$work/bodiless.py" "$port" "$duration" >"$work/$name.out" 2>&1 &
+    attack_pid=$!
+    wait "$attack_pid" || true
+    attack_pid=""
   else
     while left=$((deadline - $(date +%s))); [ "$left" -ge 5 ]; do
       rounds=$((rounds + 1))
@@ -228,6 +266,7 @@ attack() {
   touch "$stop"
   wait "$probe_pid" || true
   probe_pid=""
+  [ "$probe_mode" = healthz ] || probed=$((probed + $(wc -l <"$out")))
   local total ok p50 max max_all timeline max_conn=- closed=-
   read -r total ok p50 max max_all timeline <<<"$(stats "$out")"
   if [ "$rounds" -gt 0 ]; then
@@ -266,7 +305,8 @@ attack() {
   fi
   say "$name: probes $ok/$total answered 200, p50 $p50 ms, max $max ms (max incl. failures $max_all ms);" \
       "answered/sent per 10 s: $timeline"
-  [ -z "$url" ] || say "$name: $rounds slowhttptest round(s), at most $max_conn connections open at once, $closed closed by the server;" \
+  [ "$mode" != bodiless ] || say "$name: $(cat "$work/$name.out")${statuses:+; nginx answered the attack: $statuses}"
+  [ -z "$url" ] || [ "$mode" = bodiless ] || say "$name: $rounds slowhttptest round(s), at most $max_conn connections open at once, $closed closed by the server;" \
       "attune answers again ${recovered} s after the attack${statuses:+; nginx answered the attack: $statuses}"
   results+=("$(printf '%-10s %-7s %7s %9s %8s %9s %10s %9s  %s' "$label" "$target" "$max_conn" "$ok/$total" "$p50" "$max" "$max_all" "$recovered" "$verdict")")
 }
@@ -275,6 +315,7 @@ if [ "$only" != direct ]; then
   attack none nginx
   attack -H nginx
   attack -B nginx
+  attack bodiless nginx
 fi
 if [ "$only" != nginx ]; then
   attack none attune

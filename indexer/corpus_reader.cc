@@ -120,7 +120,8 @@ void read_jsonl_line(Corpus& corpus, const std::string& path, int number, const 
         // A number beyond the range of a double ("1e999").
         const std::string what = e.what();
         const auto quote = what.find('\'');
-        src.fail("json", "number out of range: " + (quote == std::string::npos ? what : what.substr(quote)));
+        src.fail("json", "number out of range: " +
+                             (quote == std::string::npos ? what : what.substr(quote + 1, what.rfind('\'') - quote - 1)));
     }
     if (!j.is_object()) src.fail("line", "expected a JSON object");
     // Not j.value("type", ""): that throws a json type_error when "type" is not a string.

@@ -41,10 +41,9 @@ dict() {
 }
 
 scripts/deps.sh --fuzz
-work=${ATTUNE_FUZZ_WORK:-${TMPDIR:-/tmp}/attune-fuzz}
-mkdir -p "$work"
-work=$(cd "$work" && pwd)
+work=$(realpath -m "${ATTUNE_FUZZ_WORK:-${TMPDIR:-/tmp}/attune-fuzz}")
 case "$work/" in "$root"/*) echo "fuzz.sh: ATTUNE_FUZZ_WORK must be outside the repository" >&2; exit 2 ;; esac
+mkdir -p "$work"
 
 jobs=${ATTUNE_FUZZ_JOBS:-$(nproc 2>/dev/null || echo 2)}
 CC=clang-14 CXX=clang++-14 cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DATTUNE_FUZZ=ON \
@@ -53,7 +52,7 @@ cmake --build build-fuzz -j "$jobs" --target attune_fuzzers >/dev/null
 
 # UBSan reports stop the run like ASan's do; leaks are reported (libFuzzer checks after each input).
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
-export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=1}
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
 command -v llvm-symbolizer-14 >/dev/null && export ASAN_SYMBOLIZER_PATH=$(command -v llvm-symbolizer-14)
 # The query target builds its small index under TMPDIR; keep that in the work dir too.
 export TMPDIR="$work"

@@ -4,7 +4,10 @@
 # Generates a 10k-document corpus once (bench/gen_corpus.py, seed 1) in a work dir outside the repo,
 # times one untimed full build, then each round starts a build (a full rebuild; on alternate rounds
 # `attune index --update` when the indexer has that flag) and kill -9s it after a random delay within
-# that build's duration. After each kill:
+# that build's duration. Random kills almost never land on the switch itself (a few milliseconds of a
+# long build), so ROUNDS/10 more rounds (ATTUNE_TORTURE_SWITCH_ROUNDS) aim there: alternately the
+# kill goes out as soon as XAPIANDB.tmp appears (the new stub written, not yet renamed) and as soon
+# as XAPIANDB is replaced (renamed, the old generations not yet cleaned). After each kill:
 #   - the XAPIANDB stub names a generation directory, and `xapian-check` passes on it;
 #   - Xapian follows the stub to that very generation (same UUID) and it holds the full corpus;
 #   - `attune search --json` answers, and a long-running `attune serve` reports the stub's generation
@@ -19,6 +22,7 @@
 #   ATTUNE_TORTURE_WORK   work dir (default: a new mktemp -d, removed after a clean run)
 #   ATTUNE_TORTURE_SEED   seed of the kill delays (default: 1)
 #   ATTUNE_TORTURE_DOCS   corpus size (default: 10k)
+#   ATTUNE_TORTURE_SWITCH_ROUNDS  rounds killed at the switch, after the random ones (default: ROUNDS/10)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 rounds=${1:-100}
@@ -27,6 +31,7 @@ bin=${ATTUNE_BIN:-$root/build/attune}
 [ -x "$bin" ] || { echo "torture.sh: no attune binary at $bin (build it, or set ATTUNE_BIN)" >&2; exit 2; }
 bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
 docs_arg=${ATTUNE_TORTURE_DOCS:-10k}
+switch_rounds=${ATTUNE_TORTURE_SWITCH_ROUNDS:-$((rounds / 10))}
 RANDOM=${ATTUNE_TORTURE_SEED:-1}
 
 "$root/scripts/deps.sh"   # xapian-tools (xapian-check, xapian-delve)
@@ -99,19 +104,54 @@ verify() {
 verify "first build"
 previous=""            # the generation live before the last switch, kept on purpose
 abandoned=""           # abandoned build directories seen after the last round
-kills=0 completed=0 before_writing=0 mid_build=0 after_switch=0 update_rounds=0
-for round in $(seq "$rounds"); do
+kills=0 completed=0 before_writing=0 mid_build=0 before_rename=0 after_switch=0 update_rounds=0
+# Kills the indexer $1 as soon as FILE $3 is (re)written (tmp) or replaced (switch); gives up when it exits.
+cat >"$work/kill_at.py" <<'PY'
+import os, signal, sys, time
+pid, mode, path = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+def ident():
+    try:
+        st = os.stat(path)
+        return (st.st_ino, st.st_mtime_ns)
+    except FileNotFoundError:
+        return None
+first = ident()
+while True:
+    now = ident()
+    if now != first and (mode == "switch" or now is not None):
+        os.kill(pid, signal.SIGKILL)
+        break
+    try:
+        os.kill(pid, 0)
+        with open(f"/proc/{pid}/stat") as f:
+            if f.read().split(") ")[-1].startswith("Z"):
+                break
+    except (ProcessLookupError, FileNotFoundError):
+        break
+    time.sleep(0.0002)
+PY
+for round in $(seq $((rounds + switch_rounds))); do
   args=("${index_args[@]}")
   kind=full
   if [ -n "$has_update" ] && [ $((round % 2)) = 1 ]; then args+=(--update); kind=update; update_rounds=$((update_rounds + 1)); fi
   live_before=$(stub_gen)
   max_before=0
   for d in $(gen_dirs); do [ "$(gen_num "$d")" -gt "$max_before" ] && max_before=$(gen_num "$d"); done
-  delay=$(awk -v r="$RANDOM" -v t="$duration" 'BEGIN { printf "%.3f", r / 32768 * t }')
+  tmp_before=$(stat -c '%i %y' "$db/XAPIANDB.tmp" 2>/dev/null || true)
   "$bin" "${args[@]}" 2>"$work/round.log" &
   indexer=$!
-  sleep "$delay"
-  kill -9 "$indexer" 2>/dev/null || true
+  if [ "$round" -le "$rounds" ]; then
+    delay=$(awk -v r="$RANDOM" -v t="$duration" 'BEGIN { printf "%.3f", r / 32768 * t }')
+    at="at ${delay} s"
+    sleep "$delay"
+    kill -9 "$indexer" 2>/dev/null || true
+  elif [ $(((round - rounds) % 2)) = 1 ]; then
+    at="as XAPIANDB.tmp appeared"
+    { python3 "$work/kill_at.py" "$indexer" tmp "$db/XAPIANDB.tmp"; } 2>/dev/null   # (no "Killed" job message)
+  else
+    at="as XAPIANDB was replaced"
+    { python3 "$work/kill_at.py" "$indexer" switch "$db/XAPIANDB"; } 2>/dev/null   # (no "Killed" job message)
+  fi
   status=0
   { wait "$indexer"; } 2>/dev/null || status=$?   # (no "Killed" job message)
   indexer=""
@@ -121,12 +161,13 @@ for round in $(seq "$rounds"); do
   if [ "$status" = 137 ]; then
     kills=$((kills + 1))
     if [ "$live" != "$live_before" ]; then phase="after the switch"; after_switch=$((after_switch + 1))
+    elif [ "$(stat -c '%i %y' "$db/XAPIANDB.tmp" 2>/dev/null || true)" != "$tmp_before" ]; then phase="before the rename"; before_rename=$((before_rename + 1))
     elif [ -n "$created" ]; then phase="mid-build"; mid_build=$((mid_build + 1))
     else phase="before writing"; before_writing=$((before_writing + 1)); fi
-    what="round $round ($kind), killed at ${delay} s $phase"
+    what="round $round ($kind), killed $at, $phase"
   elif [ "$status" = 0 ]; then
     completed=$((completed + 1))
-    what="round $round ($kind), finished before the kill at ${delay} s"
+    what="round $round ($kind), finished before the kill $at"
   else
     what="round $round ($kind)"
     problem "$what: the build exited with status $status: $(tail -2 "$work/round.log")"
@@ -159,7 +200,7 @@ extra=$(gen_dirs | grep -vx -e "$live" -e "$previous" || true)
 [ -z "$extra" ] || problem "final build left abandoned directories: $extra"
 say "after the final build: $left"
 
-summary="rounds $rounds, kills $kills (before writing $before_writing, mid-build $mid_build, after the switch $after_switch), finished before the kill $completed, --update rounds $update_rounds, failures $failures"
+summary="rounds $((rounds + switch_rounds)) ($rounds random, $switch_rounds at the switch), kills $kills (before writing $before_writing, mid-build $mid_build, before the rename $before_rename, after the switch $after_switch), finished before the kill $completed, --update rounds $update_rounds, failures $failures"
 if [ "$failures" = 0 ]; then
   say "$summary"
   [ -z "${ATTUNE_TORTURE_WORK:-}" ] && rm -rf "$work"

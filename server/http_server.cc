@@ -250,6 +250,14 @@ void HttpServer::setup_routes() {
             return refuse(400, "body_not_allowed", "this method takes no request body");
         if (req.has_header("Content-Encoding")) return refuse(415, "encoding_not_supported", "send the body uncompressed");
         if (req.has_header("Transfer-Encoding")) return refuse(411, "length_required", "send a Content-Length, not a chunked body");
+        // Without a Content-Length cpp-httplib reads the body of POST, PUT, PATCH and PRI until the
+        // client closes, past the payload limit; a bodiless POST (nginx forwards it without one)
+        // held a worker for the whole read timeout.
+        if (req.method == "PUT" || req.method == "PATCH" || req.method == "PRI") {
+            res.set_header("Allow", "GET, HEAD, POST, OPTIONS");
+            return refuse(405, "method_not_allowed", "this method is not supported");
+        }
+        if (req.method == "POST" && !req.has_header("Content-Length")) return refuse(411, "length_required", "send a Content-Length");
         if (req.get_header_value("Range").find(',') != std::string::npos) {
             // No body: cpp-httplib still slices the answer by the requested ranges.
             res.status = 416;

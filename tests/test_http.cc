@@ -326,6 +326,9 @@ TEST_CASE("bodies that could exhaust memory are refused before they are read", "
                                  "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n") == 411);
     CHECK(raw_status(s.port, "POST /api/match HTTP/1.1\r\n" + host +
                                  "Content-Type: application/json\r\nContent-Encoding: gzip\r\nContent-Length: 2\r\n\r\n{}") == 415);
+    // Without a Content-Length cpp-httplib would read the body until the client closes, past the limit.
+    CHECK(raw_status(s.port, "POST /api/match HTTP/1.1\r\n" + host + "Content-Type: application/json\r\n\r\n{}") == 411);
+    CHECK(raw_status(s.port, "PUT /api/match HTTP/1.1\r\n" + host + "\r\n") == 405);
     CHECK(raw_status(s.port, "GET /app.js HTTP/1.1\r\n" + host + "Range: bytes=0-10,0-10,0-10\r\n\r\n") == 416);
     CHECK(raw_status(s.port, "GET /api/search?q=" + std::string(1 << 20, 'a') + " HTTP/1.1\r\n" + host + "\r\n") == 414);
     CHECK(raw_status(s.port, "GET /healthz HTTP/1.1\r\n" + host + "X-Big: " + std::string(20000, 'b') + "\r\n\r\n") == 400);
