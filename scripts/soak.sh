@@ -6,8 +6,9 @@
 # bench/load_fixed_rate in 60 s windows (latency from each request's intended send time), rebuilds
 # the index into the same --db every 5 minutes (the first at minute 4, so the cache has filled
 # first; a 10-minute run swaps twice) and samples the server's VmRSS, open fds and threads every
-# 10 s. Searches vary `limit` from pass to pass so most miss the response cache and the cache
-# stays full and evicting (the production default, 64 MB).
+# 10 s. 1 request in 10 is a search not asked before (the rest repeat, as a search box's do), so
+# the response cache (the production default, 64 MB) fills and evicts while most answers come
+# from it.
 # Prints per-window latency and a summary; exits 1 when a target is missed:
 #   - no request fails (load_fixed_rate counts errors and non-200 answers);
 #   - VmRSS at the end is within 10% of VmRSS after the first swap;
@@ -67,19 +68,30 @@ health() { curl -sf --max-time 2 "http://127.0.0.1:$port/healthz" 2>/dev/null ||
 generation() { health | python3 -c 'import json,sys; print(json.load(sys.stdin).get("generation","?"))' 2>/dev/null || echo "?"; }
 say "serving $(health) on port $port; corpus ${jsonl:-corpus/}; $rate requests/s for $minutes min"
 
-# Request paths: bench/queries.txt, 3 searches then 1 suggestion; each pass over the queries uses
-# another `limit`, so a window of 30,000 requests holds ~19,000 distinct requests.
-python3 - "$root/bench/queries.txt" "$work/paths.txt" <<'PY'
+# Request paths of window W (bench/queries.txt): 9 in 10 go round a fixed list of searches and
+# suggestions (3 to 1), which the response cache answers after their first time since the last
+# swap; 1 in 10 is a search not asked before in the run (another `limit`), computed afresh and
+# added to the cache, which fills (64 MB) and evicts.
+write_paths() {
+  python3 - "$root/bench/queries.txt" "$work/paths.txt" "$1" "$((rate * window))" <<'PY'
 import sys, urllib.parse
 texts = [l.strip() for l in open(sys.argv[1], encoding="utf-8") if l.strip() and len(l.strip()) <= 1000]
+w, count = int(sys.argv[3]), int(sys.argv[4])
+fixed = []
+for j, t in enumerate(texts):
+    if j % 4 == 3:
+        fixed.append("/api/suggest?q=%s" % urllib.parse.quote(t[: 2 + j % 7]))
+    else:
+        fixed.append("/api/search?q=%s" % urllib.parse.quote(t))
 with open(sys.argv[2], "w") as f:
-    for k in range(16):
-        for j, t in enumerate(texts):
-            if j % 4 == 3:
-                f.write("/api/suggest?q=%s&limit=%d\n" % (urllib.parse.quote(t[: 2 + (j + k) % 7]), 1 + k % 8))
-            else:
-                f.write("/api/search?q=%s&limit=%d\n" % (urllib.parse.quote(t), 5 + k))
+    for i in range(count):
+        if i % 10 == 9:
+            u = w * (count // 10) + i // 10   # numbered across the run: never repeats
+            f.write("/api/search?q=%s&limit=%d\n" % (urllib.parse.quote(texts[u % len(texts)]), 1 + (u // len(texts)) % 100))
+        else:
+            f.write(fixed[(i - i // 10) % len(fixed)] + "\n")
 PY
+}
 
 # Sampler: every 10 s, seconds since start, VmRSS (kB), open fds, threads.
 start=$(date +%s)
@@ -108,6 +120,7 @@ for ((w = 0; w < minutes * 60 / window; w++)); do
     ( build_index >"$work/index-$((swaps + 1)).log" 2>&1; echo "$? $(python3 -c "import time; print('%.1f' % (time.time() - $t0))")" >"$work/index.rc" ) &
     indexer=$!
   fi
+  write_paths "$w"
   json=$(nice -n 5 "$load" --port "$port" --rate "$rate" --seconds "$window" --connections "$connections" --paths "$work/paths.txt")
   if [ -n "$indexer" ]; then
     wait "$indexer" || true

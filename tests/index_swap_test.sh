@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The server under an index swap (docs/reliability.md, "Crash safety of the index"): `attune serve`
 # on a small index answers four parallel clients (search, suggest, a document, healthz) while
-# `attune index` rebuilds and swaps the index SWAPS times. Passes when every response was a 200
-# with valid JSON (healthz: the full document count, never a mix), the server is still up, and no
+# `attune index` rebuilds and swaps the index SWAPS times (and, when `attune index --update` exists,
+# after each swap commits an update into the live generation that removes one clinician, so the
+# document count alternates). Passes when every response was a 200 with valid JSON (healthz: the
+# document count of a complete corpus, never a mix), the server is still up, and no
 # file descriptor leaked: once the swaps stop and every worker has answered again, the server holds
 # as many descriptors as before the swaps, all of the index ones on the live generation.
 # Usage: index_swap_test.sh ATTUNE_BIN SOURCE_DIR [SWAPS] [CORPUS_DIR]
@@ -26,6 +28,15 @@ db=$work/db
 "$bin" index --corpus "$corpus" --db "$db" 2>/dev/null
 command -v xapian-delve >/dev/null || fail "xapian-delve is missing (scripts/deps.sh installs xapian-tools)"
 expected=$(xapian-delve "$db" | sed -n 's/^number of documents = //p')
+update=""
+if "$bin" index --help 2>&1 | grep -q -- '--update'; then
+  update=1
+  cp -r "$corpus" "$work/changed"
+  for f in "$work/changed/clinicians/"*.json; do   # one clinician no article names
+    grep -rq "$(basename "$f" .json)" "$work/changed/articles" || { rm "$f"; break; }
+  done
+  expected="$expected,$((expected - 1))"
+fi
 doc_id=$("$bin" search --json --db "$db" --type article --limit 1 worry | python3 -c 'import json,sys; print(json.load(sys.stdin)["articles"][0]["id"])')
 port=$(free_port)
 "$bin" serve --db "$db" --port "$port" --threads "$threads" 2>"$work/serve.log" &
@@ -37,7 +48,8 @@ curl -sf "http://127.0.0.1:$port/healthz" >/dev/null || fail "the server did not
 # `burst N` sends N requests and exits; `loop FILE` runs until FILE exists. Prints one JSON summary.
 cat >"$work/client.py" <<'PY'
 import http.client, json, os, sys, threading, urllib.parse
-port, expected, doc_id, mode, arg = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
+port, doc_id, mode, arg = int(sys.argv[1]), sys.argv[3], sys.argv[4], sys.argv[5]
+expected = {int(n) for n in sys.argv[2].split(",")}  # the document counts of the complete corpora
 queries = ["worry", "panic attacks at night", "I feel low and tired", "therapist who speaks spanish", "anxeity", "sleep"]
 paths = [f"/api/search?q={urllib.parse.quote(q)}" for q in queries] + \
         ["/api/suggest?q=wor", f"/api/articles/{urllib.parse.quote(doc_id)}", "/healthz", "/api/taxonomy"]
@@ -56,8 +68,8 @@ def one(i):
             return None, f"{path}: status {resp.status}: {body[:200]!r}"
         data = json.loads(body)
         if path == "/healthz":
-            if data["documents"] != expected:
-                return None, f"{path}: {data['documents']} documents in {data['generation']}, expected {expected}"
+            if data["documents"] not in expected:
+                return None, f"{path}: {data['documents']} documents in {data['generation']}, expected one of {sorted(expected)}"
             return data["generation"], None
         if path.startswith("/api/search") and not ("articles" in data and "clinicians" in data):
             return None, f"{path}: no result lists: {body[:200]!r}"
@@ -113,6 +125,10 @@ fd_peak=$fd_before
 started=$(date +%s.%N)
 for i in $(seq "$swaps"); do
   "$bin" index --corpus "$corpus" --db "$db" 2>"$work/index.log" || fail "swap $i: attune index failed: $(cat "$work/index.log")"
+  if [ -n "$update" ]; then
+    "$bin" index --update --corpus "$work/changed" --db "$db" 2>"$work/index.log" || fail "update $i: attune index --update failed: $(cat "$work/index.log")"
+    grep -q "1 removed" "$work/index.log" || fail "update $i: expected one document removed: $(cat "$work/index.log")"
+  fi
   n=$(fds); [ "$n" -gt "$fd_peak" ] && fd_peak=$n
   kill -0 "$pid" 2>/dev/null || fail "swap $i: the server died"
   if [ $((i % 100)) = 0 ]; then echo "swap $i/$swaps: $n descriptors"; fi
@@ -132,7 +148,7 @@ curl -sf "http://127.0.0.1:$port/healthz" | grep -q "\"$live\"" || fail "the ser
 
 read -r requests failed gens <<<"$(echo "$loop" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["requests"], d["failed"], d["generations"])')"
 settle_failed=$(echo "$settle" | python3 -c 'import json,sys; print(json.load(sys.stdin)["failed"])')
-echo "swaps: $swaps in ${elapsed} s; requests: $requests, failed: $failed (+ $settle_failed of 400 after); generations seen by clients: $gens"
+echo "swaps: $swaps${update:+ (each followed by an in-place update)} in ${elapsed} s; requests: $requests, failed: $failed (+ $settle_failed of 400 after); generations seen by clients: $gens"
 echo "server descriptors: before $fd_before ($index_before on the index), peak $fd_peak, after $fd_after ($index_after on the index, live $live)"
 [ "$failed" = 0 ] && [ "$settle_failed" = 0 ] || fail "failed requests: $loop $settle"
 dead=$(dead_fds)
