@@ -2,7 +2,7 @@
 # Soak test of `attune serve` (docs/reliability.md, "The HTTP service under abuse"). Not a ctest.
 #   scripts/soak.sh [--minutes N] [--rate R] [--jsonl FILE] [--out DIR]
 # Starts `attune serve` on corpus/ (or on a JSONL export such as bench/gen_corpus.py's, with
-# --jsonl), drives it at --rate (500) requests/s, 3 in 4 searches and 1 in 4 suggestions, with
+# --jsonl), drives it at --rate (500) requests/s, about 3 in 4 searches and 1 in 4 suggestions, with
 # bench/load_fixed_rate in 60 s windows (latency from each request's intended send time), rebuilds
 # the index into the same --db every 5 minutes (the first at minute 4, so the cache has filled
 # first; a 10-minute run swaps twice) and samples the server's VmRSS, open fds and threads every
@@ -164,7 +164,7 @@ for line in list(open(samples_f))[1:]:
     p = line.split()
     samples.append((int(p[0]), int(p[1]), int(p[2]), int(p[3]), len(p) > 4))
 loaded = [s for s in samples if not s[4]]
-print("== soak: %s min at %s requests/s (3/4 search, 1/4 suggest), corpus %s, %s cores; load average before %s, after %s"
+print("== soak: %s min at %s requests/s (about 3/4 search, 1/4 suggest), corpus %s, %s cores; load average before %s, after %s"
       % (minutes, rate, corpus, cores, load_before, load_after))
 print("%-7s %8s %7s %8s %8s %9s  %s" % ("window", "sent", "errors", "p50 ms", "p99 ms", "max ms", "swap"))
 for w, j, note in windows:

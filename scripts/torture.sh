@@ -6,7 +6,8 @@
 # untimed full build (and, when `attune index` has --update, one untimed update), then each round
 # starts `attune index` towards the other corpus than the live one (a full rebuild; on odd rounds
 # `attune index --update` when the flag exists) and kill -9s it after a random delay within that
-# command's measured duration. Random kills almost never land on the switch itself (milliseconds of a
+# command's measured duration (re-measured whenever a round's command finishes before its kill, so
+# the window follows the load of a shared machine). Random kills almost never land on the switch itself (milliseconds of a
 # long build), so ROUNDS/10 more rounds (ATTUNE_TORTURE_SWITCH_ROUNDS) aim there, in turn: as soon as
 # XAPIANDB.tmp is written (new stub not yet renamed), as soon as XAPIANDB is replaced (old
 # generations not yet cleaned) and, with --update, as soon as a table of the live generation is
@@ -148,11 +149,12 @@ if [ -n "$has_update" ]; then
 fi
 say "random kills land in [0, $duration_full) s of a rebuild${has_update:+ and [0, $duration_update) s of an update}"
 
-# Kills the indexer $1 as soon as FILE $3 is (re)written (tmp), or any of FILE... is replaced or
-# modified (change); gives up when the indexer exits.
+# kill_at.py PID STARTED MODE ARG...: kills the indexer PID (started at epoch STARTED) SECONDS after
+# its start (after SECONDS), as soon as FILE is (re)written (tmp FILE), or as soon as any of FILE...
+# is replaced or modified (change FILE...); when the indexer exits first, prints how long it ran.
 cat >"$work/kill_at.py" <<'PY'
 import os, signal, sys, time
-pid, mode, paths = int(sys.argv[1]), sys.argv[2], sys.argv[3:]
+pid, start, mode, paths = int(sys.argv[1]), float(sys.argv[2]), sys.argv[3], sys.argv[4:]
 def ident():
     out = []
     for path in paths:
@@ -165,16 +167,19 @@ def ident():
 first = ident()
 while True:
     now = ident()
-    if now != first and (mode == "change" or now[0] is not None):
+    if (time.time() - start >= float(paths[0])) if mode == "after" else \
+            (now != first and (mode == "change" or now[0] is not None)):
         os.kill(pid, signal.SIGKILL)
         break
     try:
         with open(f"/proc/{pid}/stat") as f:
-            if f.read().split(") ")[-1].startswith("Z"):
-                break
-    except FileNotFoundError:
+            exited = f.read().split(") ")[-1].startswith("Z")
+    except FileNotFoundError:  # already reaped by the shell
+        exited = True
+    if exited:
+        print("%.2f" % (time.time() - start))
         break
-    time.sleep(0.0002)
+    time.sleep(0.0002 if mode != "after" else 0.005)
 PY
 
 previous=""            # the generation live before the last switch, kept on purpose
@@ -198,6 +203,8 @@ for round in $(seq $((rounds + switch_rounds))); do
   max_before=0
   for d in $(gen_dirs); do [ "$(gen_num "$d")" -gt "$max_before" ] && max_before=$(gen_num "$d"); done
   tmp_before=$(stat -c '%i %y' "$db/XAPIANDB.tmp" 2>/dev/null || true)
+  ran=""
+  started=$(now)
   "$bin" "${args[@]}" 2>"$work/round.log" &
   indexer=$!
   case $mode in
@@ -205,16 +212,15 @@ for round in $(seq $((rounds + switch_rounds))); do
       delay=$(awk -v r="$RANDOM" -v t="$([ "$kind" = update ] && echo "$duration_update" || echo "$duration_full")" \
         'BEGIN { printf "%.3f", r / 32768 * t }')
       at="at ${delay} s"
-      sleep "$delay"
-      kill -9 "$indexer" 2>/dev/null || true ;;
+      ran=$({ python3 "$work/kill_at.py" "$indexer" "$started" after "$delay"; } 2>/dev/null) ;;
     tmp) at="as XAPIANDB.tmp was written"
-      { python3 "$work/kill_at.py" "$indexer" tmp "$db/XAPIANDB.tmp"; } 2>/dev/null ;;   # (no "Killed" job message)
+      ran=$({ python3 "$work/kill_at.py" "$indexer" "$started" tmp "$db/XAPIANDB.tmp"; } 2>/dev/null) ;;   # (no "Killed" job message)
     switch) at="as XAPIANDB was replaced"
-      { python3 "$work/kill_at.py" "$indexer" change "$db/XAPIANDB"; } 2>/dev/null ;;
+      ran=$({ python3 "$work/kill_at.py" "$indexer" "$started" change "$db/XAPIANDB"; } 2>/dev/null) ;;
     midcommit) at="as the first table of $live_before was written"
-      { python3 "$work/kill_at.py" "$indexer" change "$db/$live_before"/*.glass; } 2>/dev/null ;;
+      ran=$({ python3 "$work/kill_at.py" "$indexer" "$started" change "$db/$live_before"/*.glass; } 2>/dev/null) ;;
     commit) at="as $live_before/iamglass was replaced"
-      { python3 "$work/kill_at.py" "$indexer" change "$db/$live_before/iamglass"; } 2>/dev/null ;;
+      ran=$({ python3 "$work/kill_at.py" "$indexer" "$started" change "$db/$live_before/iamglass"; } 2>/dev/null) ;;
   esac
   status=0
   { wait "$indexer"; } 2>/dev/null || status=$?
@@ -234,7 +240,11 @@ for round in $(seq $((rounds + switch_rounds))); do
     what="$what, killed $at, $phase"
   elif [ "$status" = 0 ]; then
     completed=$((completed + 1))
-    what="$what, finished before the kill $at"
+    what="$what, finished in ${ran:-?} s before the kill $at"
+    # The machine got faster (or less loaded): aim the next kills within this duration.
+    if [ "$mode" = random ] && [ -n "$ran" ]; then
+      if [ "$kind" = update ]; then duration_update=$ran; else duration_full=$ran; fi
+    fi
   else
     problem "$what: exited with status $status: $(tail -2 "$work/round.log")"
   fi
