@@ -92,7 +92,6 @@ print(probe)
 PY
 )
 count_a=$(wc -l <"$corpus_a") count_b=$(wc -l <"$corpus_b")
-corpus_for() { [ "$1" = "$count_a" ] && echo "$corpus_a" || echo "$corpus_b"; }   # by document count
 other_corpus() { [ "$1" = "$count_a" ] && echo "$corpus_b" || echo "$corpus_a"; }
 set_args() { args=(index --jsonl "$1" --taxonomy "$root/corpus/taxonomy.yaml" --db "$db"); }
 if "$bin" index --help 2>&1 | grep -q -- '--update'; then
@@ -106,7 +105,7 @@ fi
 # Checks the index after a round. $1: what happened; $2: the document counts allowed for the stub's
 # generation (one, or two for an update: old and new).
 verify() {
-  local what=$1 allowed=$2 live dir_uuid stub_uuid n out gen hdocs title want
+  local what=$1 allowed=$2 live dir_uuid stub_uuid n out gen hdocs title want got
   live=$(stub_gen)
   if [ -z "$live" ] || [ ! -d "$db/$live" ]; then problem "$what: the stub names '$live', which is not a generation directory"; return; fi
   xapian-check "$db/$live" >"$work/check.log" 2>&1 || problem "$what: xapian-check fails on $live: $(tail -3 "$work/check.log")"

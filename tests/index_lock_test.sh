@@ -3,9 +3,9 @@
 # corpus big enough to take a few seconds holds the index's lock, a second build of the same index
 # exits with status 3 and says the index is locked by another build, `attune search` keeps answering
 # from the live generation, and the first build then finishes and switches as usual.
-# Usage: index_lock_test.sh ATTUNE_BIN SOURCE_DIR [CLINICIANS]   (CLINICIANS: size of the big build, default 1500)
+# Usage: index_lock_test.sh ATTUNE_BIN SOURCE_DIR [CLINICIANS]   (CLINICIANS: size of the big build, default 3000)
 set -euo pipefail
-bin=$1 src=$2 size=${3:-1500}
+bin=$1 src=$2 size=${3:-3000}
 work=$(mktemp -d)
 first=""
 cleanup() { [ -n "$first" ] && kill -9 "$first" 2>/dev/null; wait 2>/dev/null || true; rm -rf "$work"; }
