@@ -19,7 +19,6 @@
 #include <filesystem>
 #include <fstream>
 #include <set>
-#include <sstream>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -124,22 +123,10 @@ IndexLock::~IndexLock() {
     if (m_fd >= 0) ::close(m_fd);
 }
 
-std::string live_generation(const std::string& db_dir) {
-    std::ifstream in(service::stub_path(db_dir));
-    for (std::string line; std::getline(in, line);) {
-        if (line.empty() || line[0] == '#') continue;
-        std::istringstream words(line);
-        std::string backend, name;
-        if (words >> backend >> name) return name;
-    }
-    return {};
-}
+std::string live_generation(const std::string& db_dir) { return service::live_generation(db_dir); }
 
 bool ShardSpec::holds(const std::string& id) const {
-    if (count <= 1) return true;
-    std::uint64_t h = 0xcbf29ce484222325ull;  // FNV-1a: stable across builds and machines
-    for (unsigned char c : id) h = (h ^ c) * 0x100000001b3ull;
-    return h % count == index;
+    return count <= 1 || schema::fnv1a64(id) % count == index;
 }
 
 BuildStats build_index(const Corpus& corpus, const std::string& db_dir, const ProgressFn& progress) {

@@ -28,17 +28,11 @@ std::string IndexWatcher::read_state() const {
     std::string state = ss.str();
     // `attune index --update` commits to the live generation in place: every commit rewrites the
     // glass version file, so its modification time tells a new revision from the old.
-    std::istringstream lines(state);
-    for (std::string line; std::getline(lines, line);) {
-        std::istringstream words(line);
-        std::string backend, generation;
-        if (line.empty() || line[0] == '#' || !(words >> backend >> generation)) continue;
-        struct stat st {};
-        if (::stat((m_db_dir + "/" + generation + "/iamglass").c_str(), &st) == 0)
-            state += "|" + std::to_string(st.st_mtim.tv_sec) + "." + std::to_string(st.st_mtim.tv_nsec) + "|" +
-                     std::to_string(st.st_size);
-        break;
-    }
+    const std::string generation = service::live_generation(m_db_dir);
+    struct stat st {};
+    if (!generation.empty() && ::stat((m_db_dir + "/" + generation + "/iamglass").c_str(), &st) == 0)
+        state += "|" + std::to_string(st.st_mtim.tv_sec) + "." + std::to_string(st.st_mtim.tv_nsec) + "|" +
+                 std::to_string(st.st_size);
     return state;
 }
 

@@ -1,6 +1,12 @@
 #include "response_cache.h"
 
 namespace attune::server {
+namespace {
+
+/** Bytes an entry is charged: its key twice (list and index), its answer, and bookkeeping. */
+std::size_t entry_bytes(const std::string& key, const ResponseCache::Entry& e) { return 2 * key.size() + e.body.size() + 256; }
+
+}  // namespace
 
 std::string ResponseCache::key(const std::string& endpoint, const httplib::Params& params) {
     std::string k = endpoint;
@@ -37,14 +43,14 @@ std::shared_ptr<const ResponseCache::Entry> ResponseCache::get(const std::string
 
 void ResponseCache::put(const std::string& key, std::uint64_t generation, Entry entry) {
     if (!enabled()) return;
-    const std::size_t size = key.size() + entry.body.size() + 256;
+    const std::size_t size = entry_bytes(key, entry);
     if (size > m_max_bytes / 8) return;  // one huge answer must not flush everything else
     auto value = std::make_shared<const Entry>(std::move(entry));
     std::lock_guard lock(m_mutex);
     if (generation < m_generation) return;  // computed against an index that has since been replaced
     reset_if_stale(generation);
     if (const auto it = m_index.find(key); it != m_index.end()) {
-        m_bytes -= it->first.size() + it->second->second->body.size() + 256;
+        m_bytes -= entry_bytes(it->first, *it->second->second);
         m_lru.erase(it->second);
         m_index.erase(it);
     }
@@ -53,7 +59,7 @@ void ResponseCache::put(const std::string& key, std::uint64_t generation, Entry 
     m_bytes += size;
     while (m_bytes > m_max_bytes && !m_lru.empty()) {
         const auto& last = m_lru.back();
-        m_bytes -= last.first.size() + last.second->body.size() + 256;
+        m_bytes -= entry_bytes(last.first, *last.second);
         m_index.erase(last.first);
         m_lru.pop_back();
     }

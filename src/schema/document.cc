@@ -134,14 +134,15 @@ BuiltDocument DocumentBuilder::build(const Clinician& c) {
     return out;
 }
 
+std::uint64_t fnv1a64(std::string_view text) {
+    std::uint64_t h = 0xcbf29ce484222325ull;
+    for (unsigned char c : text) h = (h ^ c) * 0x100000001b3ull;
+    return h;
+}
+
 std::string content_hash(std::string_view text) {
-    std::uint64_t h = 0xcbf29ce484222325ull;  // FNV-1a, 64 bits
-    for (unsigned char c : text) {
-        h ^= c;
-        h *= 0x100000001b3ull;
-    }
     char buf[17];
-    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(fnv1a64(text)));
     return buf;
 }
 

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <xapian.h>
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -50,6 +51,9 @@ std::pair<std::string_view, std::string_view> split_data(std::string_view data);
 
 /** The full record (body put back) from document data, for `show` and the records API. */
 nlohmann::json decode_record(std::string_view data);
+
+/** 64-bit FNV-1a: stable across builds and machines (content hashes, shard assignment). */
+std::uint64_t fnv1a64(std::string_view text);
 
 /** A fingerprint of a record's JSON text (16 hex digits), so an update can skip unchanged documents. */
 std::string content_hash(std::string_view text);

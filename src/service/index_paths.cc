@@ -1,6 +1,8 @@
 #include "service/index_paths.h"
 
 #include <cstdlib>
+#include <fstream>
+#include <sstream>
 
 namespace attune::service {
 
@@ -10,5 +12,16 @@ std::string default_db_path() {
 }
 
 std::string stub_path(const std::string& db_dir) { return db_dir + "/XAPIANDB"; }
+
+std::string live_generation(const std::string& db_dir) {
+    std::ifstream in(stub_path(db_dir));
+    for (std::string line; std::getline(in, line);) {
+        if (line.empty() || line[0] == '#') continue;
+        std::istringstream words(line);
+        std::string backend, name;
+        if (words >> backend >> name) return name;
+    }
+    return {};
+}
 
 }  // namespace attune::service
