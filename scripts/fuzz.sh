@@ -8,6 +8,8 @@
 #                      the repo; corpora grow there from run to run and are never committed)
 #   ATTUNE_FUZZ_JOBS   build parallelism (default: all cores)
 #   ATTUNE_FUZZ_NICE   nice level of the fuzzers (default: 10)
+#   ATTUNE_FUZZ_PARALLEL=1  run all targets at once (each still for SECONDS of wall time) instead of
+#                      one after another: a 30-minute run of every target takes 30 minutes, not 3.5 hours
 # Prints per target: seconds, executions, exec/s, crashes; writes the same, one line per target, to
 # WORK/summary.txt (and WORK/summary.md as a Markdown table).
 set -euo pipefail
@@ -64,11 +66,16 @@ printf '| target | seconds | executions | exec/s | crashes |\n|---|---:|---:|---
 printf '%-18s %8s %12s %8s %8s\n' target seconds executions exec/s crashes
 failed=0
 for t in "${targets[@]}"; do
-  bin="build-fuzz/fuzz/$t"
-  [ -x "$bin" ] || { echo "fuzz.sh: no target $t (known: ${all_targets[*]})" >&2; exit 2; }
-  dir="$work/$t"
+  [ -x "build-fuzz/fuzz/$t" ] || { echo "fuzz.sh: no target $t (known: ${all_targets[*]})" >&2; exit 2; }
+done
+
+# Runs one target; prints its row and returns non-zero when it found something.
+run_target() {
+  local t=$1
+  local bin="build-fuzz/fuzz/$t"
+  local dir="$work/$t"
   mkdir -p "$dir/corpus" "$dir/findings"
-  log="$dir/log.txt"
+  local log="$dir/log.txt" before after crashes execs rate status args
   before=$(find "$dir/findings" -type f | wc -l)
   args=(-max_total_time="$seconds" -timeout=25 -rss_limit_mb=2048 -max_len="$(max_len "$t")"
         -artifact_prefix="$dir/findings/" -print_final_stats=1)
@@ -84,11 +91,21 @@ for t in "${targets[@]}"; do
   echo "$t: $seconds s, ${execs:-?} executions, ${rate:-?} exec/s, $crashes crashes" >>"$summary"
   echo "| $t | $seconds | ${execs:-?} | ${rate:-?} | $crashes |" >>"$table"
   if [ "$status" -ne 0 ]; then
-    failed=1
     echo "fuzz.sh: $t failed (exit $status); log: $log" >&2
     grep -E '^(==[0-9]+==ERROR|SUMMARY|terminate called|  what\(\))' "$log" | head -5 >&2 || true
     [ "$crashes" -gt 0 ] && ls -t "$dir/findings" | head -n "$crashes" | sed "s|^|  input: $dir/findings/|" >&2
+    return 1
   fi
-done
+  return 0
+}
+
+if [ "${ATTUNE_FUZZ_PARALLEL:-0}" = 1 ]; then
+  pids=()
+  for t in "${targets[@]}"; do run_target "$t" >"$work/$t.row" & pids+=($!); done
+  for p in "${pids[@]}"; do wait "$p" || failed=1; done
+  for t in "${targets[@]}"; do cat "$work/$t.row"; rm -f "$work/$t.row"; done
+else
+  for t in "${targets[@]}"; do run_target "$t" || failed=1; done
+fi
 echo "summary: $summary" >&2
 exit "$failed"
