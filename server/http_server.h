@@ -7,11 +7,21 @@
 
 #include <httplib.h>
 
+#include <atomic>
+#include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
 namespace attune::server {
+
+/**
+ * What `attune serve` writes to stderr (docs/api.md, "Logs"). quiet: errors only; info: also
+ * start-up, index reopen and shutdown lines; debug: also one access line per request (method, route,
+ * status, duration, bytes, cache), never query text, parameter values, ids or client addresses.
+ */
+enum class LogLevel { quiet, info, debug };
 
 struct ServerOptions {
     std::string db;
@@ -23,6 +33,8 @@ struct ServerOptions {
     std::string query_log;  ///< opt-in search analytics file; empty: nothing about queries is kept
     int query_log_days = 30;
     std::size_t cache_bytes = 64u << 20;  ///< answers of repeated searches and suggestions; 0: off
+    LogLevel log_level = LogLevel::info;
+    std::function<void(const std::string&)> log_sink;  ///< receives each log line (no newline); empty: stderr
 };
 
 /**
@@ -39,6 +51,8 @@ public:
     /** Serves until stop(); in-flight requests finish first. */
     void listen();
     void stop();
+    /** Writes one line to the log when `level` is enabled (errors are LogLevel::quiet). */
+    void log(LogLevel level, const std::string& line) const;
 
 private:
     using Body = std::function<void(service::SearchService&, const httplib::Request&, httplib::Response&)>;
@@ -46,6 +60,9 @@ private:
     service::SearchService& local_service(bool force_reopen);
     void setup_routes();
     void add_common_headers(const httplib::Request& req, httplib::Response& res) const;
+    void log_access(const httplib::Request& req, const httplib::Response& res) const;
+    void log_reopen(const service::SearchService& svc, std::uint64_t version);
+    void log_reopen_failure(const std::string& why, const service::SearchService& kept, std::uint64_t version);
 
     ServerOptions m_options;
     httplib::Server m_server;
@@ -53,9 +70,16 @@ private:
     IndexWatcher m_watcher;
     std::unique_ptr<analytics::QueryLog> m_query_log;
     ResponseCache m_cache;
+    std::atomic<std::uint64_t> m_logged_version{0};  ///< the last index version a reopen (or its failure) was logged for
 };
 
 /** {"error": {"code", "message", "param"}} */
 std::string error_body(const std::string& code, const std::string& message, const std::string& param);
+
+/**
+ * Makes an uncaught exception print only its type before aborting: the default handler prints its
+ * what(), which may quote request data (a JSON parser's "last read" bytes, for one).
+ */
+void install_terminate_handler();
 
 }  // namespace attune::server

@@ -62,6 +62,18 @@ TEST_CASE("misspelt words are corrected with a did-you-mean, and understood", "[
     CHECK_FALSE(understand("fear of intimacy").suggestion);
 }
 
+TEST_CASE("real words and names the index lacks are not corrected into other words", "[golden]") {
+    // A wrong correction changes what the visitor asked: "dump" read as "jump" pulled in violence.
+    for (const char* q : {"my boyfriend wants to dump me", "June has been hard since my dad died",
+                          "I feel sad every June", "my counselor Brenna moved away"}) {
+        INFO(q);
+        const auto r = understand(q);
+        CHECK_FALSE(r.suggestion);
+        CHECK_FALSE(has(top(r, 3), "domestic-violence"));
+    }
+    CHECK(has(top(understand("my boyfriend wants to dump me"), 3), "breakup-divorce"));
+}
+
 TEST_CASE("texts no phrase covers still reach their concept through the learned profiles", "[golden]") {
     struct Case { const char* query; const char* concept_id; };
     const Case cases[] = {
