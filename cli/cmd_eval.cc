@@ -10,6 +10,7 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <set>
 #include <sstream>
 
 namespace attune::cli {
@@ -76,8 +77,54 @@ SystemRun run_system(service::SearchService& svc, const std::vector<Topic>& topi
     return run;
 }
 
+/** Hard constraints per topic as `field=value` ("a|b" for alternatives): found in the text, or gold. */
+using ConstraintSets = std::map<std::string, std::set<std::string>>;
+
+// queries/constraints.tsv: qid<TAB>field=value;field=value (the requirements each intake states).
+ConstraintSets read_gold_constraints(const std::string& path) {
+    ConstraintSets gold;
+    std::ifstream in(path);
+    if (!in) return gold;  // optional
+    std::string line;
+    int number = 0;
+    while (std::getline(in, line)) {
+        ++number;
+        if ((number == 1 && line.rfind("qid\t", 0) == 0) || line.empty()) continue;
+        const auto tab = line.find('\t');
+        if (tab == std::string::npos) throw InputError(path + ":" + std::to_string(number) + ": expected qid<TAB>constraints");
+        auto& set = gold[line.substr(0, tab)];
+        std::istringstream items(line.substr(tab + 1));
+        std::string item;
+        while (std::getline(items, item, ';')) {
+            if (item.empty()) continue;
+            if (item.find('=') == std::string::npos)
+                throw InputError(path + ":" + std::to_string(number) + ": expected field=value, not '" + item + "'");
+            set.insert(item);
+        }
+    }
+    return gold;
+}
+
+struct ConstraintScore {
+    std::size_t found = 0, gold = 0, right = 0, topics = 0, exact = 0;
+};
+
+ConstraintScore score_constraints(const ConstraintSets& found, const ConstraintSets& gold) {
+    ConstraintScore s;
+    for (const auto& [qid, want] : gold) {
+        const auto it = found.find(qid);
+        const std::set<std::string> got = it == found.end() ? std::set<std::string>{} : it->second;
+        ++s.topics;
+        s.gold += want.size();
+        s.found += got.size();
+        for (const auto& c : got) s.right += want.count(c);
+        if (got == want) ++s.exact;
+    }
+    return s;
+}
+
 // Intake and constraint topics through `match` (clinicians only), to compare with plain search.
-SystemRun run_match(service::SearchService& svc, const std::vector<Topic>& topics) {
+SystemRun run_match(service::SearchService& svc, const std::vector<Topic>& topics, ConstraintSets& parsed) {
     SystemRun run;
     for (const Topic& t : topics) {
         if (t.cls != "intake" && t.cls != "constraint") continue;
@@ -86,6 +133,9 @@ SystemRun run_match(service::SearchService& svc, const std::vector<Topic>& topic
         req.limit = 20;
         req.today = "2026-11-23";  // fixed, so the daily rotation of ties does not move the figures
         const auto r = svc.match(req);
+        auto& found = parsed[t.qid];
+        for (const auto& h : r.constraints)
+            if (h.hard && h.source == "text") found.insert(h.field + "=" + h.value);
         for (const auto* list : {&r.clinicians, &r.near_matches})
             for (const auto& m : *list) run.ranked[t.qid + ".c"].emplace_back(m.record.id, m.score);
     }
@@ -159,7 +209,10 @@ int run_eval(const EvalOptions& o) {
         return std::none_of(u.second.begin(), u.second.end(), [](const auto& d) { return d.second >= results::kRelevantGrade; });
     });
     const SystemRun attune_run = run_system(svc, topics, false);
-    const SystemRun match_run = run_match(svc, topics);
+    ConstraintSets parsed;
+    const SystemRun match_run = run_match(svc, topics, parsed);
+    const ConstraintScore cs = score_constraints(parsed, read_gold_constraints(o.queries + "/constraints.tsv"));
+    auto ratio = [](std::size_t a, std::size_t b) { return b ? static_cast<double>(a) / static_cast<double>(b) : 0.0; };
     results::Qrels match_units;
     for (const auto& [unit, judged] : units)
         if (unit.back() == 'c' && (unit_class[unit] == "intake" || unit_class[unit] == "constraint")) match_units[unit] = judged;
@@ -180,6 +233,9 @@ int run_eval(const EvalOptions& o) {
             out["match_clinicians"][cls] = metrics_json(results::mean(list), list.size());
             out["search_clinicians"][cls] = metrics_json(results::mean(s.at(cls)), list.size());
         }
+        if (cs.topics)
+            out["constraints_found"] = {{"topics", cs.topics}, {"precision", ratio(cs.right, cs.found)},
+                                        {"recall", ratio(cs.right, cs.gold)}, {"exact_topics", cs.exact}};
         std::cout << out.dump() << "\n";
         return kExitOk;
     }
@@ -204,6 +260,11 @@ int run_eval(const EvalOptions& o) {
         std::printf("%-13s %5zu | match nDCG@10 %.3f P@5 %.3f | search nDCG@10 %.3f P@5 %.3f | %+7.3f\n", cls.c_str(),
                     list.size(), mm.ndcg10, mm.p5, ms.ndcg10, ms.p5, mm.ndcg10 - ms.ndcg10);
     }
+    if (cs.topics)
+        std::printf("\nhard constraints found in the text vs %s/constraints.tsv: precision %.3f (%zu of %zu), "
+                    "recall %.3f (%zu of %zu), all right on %zu of %zu topics\n",
+                    o.queries.c_str(), ratio(cs.right, cs.found), cs.right, cs.found, ratio(cs.right, cs.gold), cs.right,
+                    cs.gold, cs.exact, cs.topics);
     return kExitOk;
 }
 

@@ -83,7 +83,7 @@ int run_match(const MatchOptions& o) {
         for (const auto& w : m.why) std::cout << "     " << w << "\n";
         for (const auto& u : m.unmet) std::cout << "     does not meet " << u << "\n";
     }
-    if (!r.near_matches.empty()) std::cout << "Close matches that miss a constraint:\n";
+    if (!r.near_matches.empty()) std::cout << "Closest others (they miss a constraint or do not list the main concern):\n";
     for (const auto& m : r.near_matches) {
         std::cout << "  " << ++n << ". " << m.record.name << ", " << m.record.credentials << "  " << m.record.location.city << "\n";
         for (const auto& u : m.unmet) std::cout << "     does not meet " << u << "\n";

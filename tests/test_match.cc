@@ -170,10 +170,11 @@ TEST_CASE("every clinician returned meets every hard constraint (oracle over the
 }
 
 TEST_CASE("a constraint worded as a wish ranks but does not filter", "[integration]") {
+    // Ana (anxiety and Spanish) and Cara (depression and English only) both fit the note.
     test::TempDir dir;
     test::build_test_index(dir.path());
     service::SearchService svc(dir.path());
-    const auto r = svc.match(request("I worry all the time, ideally with someone who speaks Spanish"));
+    const auto r = svc.match(request("I worry all the time and I feel depressed, ideally with someone who speaks Spanish"));
     REQUIRE(r.constraints.size() == 1);
     CHECK(r.constraints[0].describe() == "language: spanish");
     CHECK_FALSE(r.constraints[0].hard);
@@ -182,4 +183,24 @@ TEST_CASE("a constraint worded as a wish ranks but does not filter", "[integrati
     CHECK(found.front() == "ana-test");
     CHECK(has(found, "cara-test"));
     CHECK(has(r.clinicians.front().why, "meets the wish for language: spanish"));
+}
+
+TEST_CASE("a clinician who meets every constraint but not the main concern is no match", "[integration]") {
+    test::TempDir dir;
+    test::build_test_index(dir.path());
+    service::SearchService svc(dir.path());
+    // Cara and Ben speak English but work with depression, not anxiety: they come after Ana, apart.
+    auto req = request("I worry all the time and cannot switch it off");
+    req.constraints.languages = {"English"};
+    const auto r = svc.match(req);
+    REQUIRE(r.constraints.size() == 1);
+    CHECK(ids(r) == std::vector<std::string>{"ana-test"});
+    CHECK(r.meeting_all == 1);
+    REQUIRE_FALSE(r.near_matches.empty());
+    for (const auto& m : r.near_matches) {
+        INFO(m.record.id);
+        CHECK_FALSE(m.fits);
+        CHECK(m.unmet.empty());
+        CHECK(has(m.why, "does not list Anxiety"));
+    }
 }

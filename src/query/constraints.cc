@@ -36,10 +36,11 @@ const std::map<std::string, std::string>& region_names() {
     return names;
 }
 
-// "ideally in Spanish", "we'd prefer online", "a woman if possible": a wish, not a requirement.
+// "ideally in Spanish", "we'd prefer online", "open to video sessions", "a woman if possible", "video
+// is fine": a wish, not a requirement.
 bool worded_as_wish(const std::vector<text::Token>& tokens, std::size_t from, std::size_t to) {
     static const std::set<std::string> before = {"ideal", "ideally", "prefer", "preferably", "prefered", "preferred",
-                                                 "rather", "nice", "bonus", "hope", "hopefully", "possibly"};
+                                                 "rather", "nice", "bonus", "hope", "hopefully", "possibly", "open"};
     for (std::size_t k = 1; k <= 5 && k <= from; ++k) {
         const text::Token& t = tokens[from - k];
         if (before.count(t.word) || before.count(t.stem)) return true;
@@ -47,7 +48,8 @@ bool worded_as_wish(const std::vector<text::Token>& tokens, std::size_t from, st
     }
     for (std::size_t k = to + 1; k < tokens.size() && k <= to + 3; ++k) {
         if (tokens[k].clause_start) break;
-        if (tokens[k].word == "possible" || tokens[k].word == "ideally" || tokens[k].word == "preferably") return true;
+        static const std::set<std::string> after = {"possible", "ideally", "preferably", "fine", "ok", "okay"};
+        if (after.count(tokens[k].word)) return true;
     }
     return false;
 }

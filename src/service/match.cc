@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <map>
 #include <cmath>
 #include <ctime>
 #include <functional>
@@ -21,6 +22,10 @@ namespace {
 constexpr std::size_t kMaxIntakeChars = 5000;
 constexpr Xapian::doccount kCandidates = 1000;
 constexpr long kStaleDays = 90;
+constexpr double kNotAcceptingFactor = 0.8;
+constexpr double kStaleFactor = 0.9;
+// A detected concept is one of the note's main concerns when it scores at least this share of the top one.
+constexpr double kMainConceptShare = 0.5;
 
 std::string today_utc() {
     const std::time_t t = std::time(nullptr);
@@ -72,6 +77,59 @@ bool meets(const HardConstraint& h, const schema::Clinician& c, const MatchConst
         return d && *d <= mc.radius_km;
     }
     return false;
+}
+
+bool has_term(const Xapian::Document& doc, const std::string& term) {
+    Xapian::TermIterator t = doc.termlist_begin();
+    t.skip_to(term);
+    return t != doc.termlist_end() && *t == term;
+}
+
+// The region (province or state) of a city, from a clinician who practises there; empty if none does.
+std::string region_of_city(const Xapian::Database& db, const std::string& city) {
+    Xapian::Enquire enquire(db);
+    enquire.set_weighting_scheme(Xapian::BoolWeight());
+    enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, Xapian::Query(std::string(schema::prefix::kCity) + city),
+                                    Xapian::Query(std::string(schema::prefix::kType) + "clinician")));
+    const Xapian::MSet one = enquire.get_mset(0, 1);
+    if (one.empty()) return {};
+    return text::fold(schema::clinician_from_json(schema::decode_record(one.begin().get_document().get_data())).location.region);
+}
+
+/**
+ * Telehealth crosses city lines but not licensing ones: when the client accepts telehealth, a
+ * clinician who offers it and practises in the requested city's region meets a city constraint.
+ */
+struct TelehealthReach {
+    bool accepted = false;                      ///< a format constraint (hard or a wish) includes telehealth
+    std::map<std::string, std::string> region;  ///< requested city -> its region
+};
+
+TelehealthReach telehealth_reach(const Xapian::Database& db, const std::vector<HardConstraint>& constraints) {
+    TelehealthReach reach;
+    for (const auto& h : constraints)
+        if (h.field == "format" && h.value.find("telehealth") != std::string::npos) reach.accepted = true;
+    if (!reach.accepted) return reach;
+    for (const auto& h : constraints) {
+        if (h.field != "city") continue;
+        std::size_t start = 0;
+        while (start <= h.value.size()) {
+            const auto bar = h.value.find('|', start);
+            const std::string city = h.value.substr(start, bar == std::string::npos ? std::string::npos : bar - start);
+            reach.region[city] = region_of_city(db, city);
+            if (bar == std::string::npos) break;
+            start = bar + 1;
+        }
+    }
+    return reach;
+}
+
+// The requested city whose region a telehealth clinician covers, or nullptr.
+const std::string* reached_by_telehealth(const TelehealthReach& reach, const schema::Clinician& c) {
+    if (!reach.accepted || !contains_folded(c.formats, "telehealth")) return nullptr;
+    for (const auto& [city, region] : reach.region)
+        if (!region.empty() && text::fold(c.location.region) == region) return &city;
+    return nullptr;
 }
 
 std::vector<HardConstraint> hard_constraints(const MatchRequest& req, const std::vector<query::TextConstraint>& parsed) {
@@ -164,25 +222,35 @@ MatchResponse SearchService::match(const MatchRequest& req) {
                                     Xapian::Query(std::string(schema::prefix::kType) + "clinician")));
     const Xapian::MSet mset = enquire.get_mset(0, kCandidates);
     const double top = mset.empty() ? 1.0 : std::max(mset.begin().get_weight(), 1e-9);
+    const TelehealthReach reach = telehealth_reach(m_db, out.constraints);
     std::vector<ClinicianMatch> all;
     for (auto it = mset.begin(); it != mset.end(); ++it) {
         const nlohmann::json rec = schema::decode_record(it.get_document().get_data());
         ClinicianMatch m;
         m.record = schema::clinician_from_json(rec);
         const auto& c = m.record;
+        // Ranking: relevance, then wishes, availability, distance and fee as preferences.
+        m.score = it.get_weight() / top;
         std::vector<bool> met;
+        std::vector<std::string> met_how(out.constraints.size());
         for (const auto& h : out.constraints) {
             met.push_back(meets_any_value(h, c, mc));
+            if (!met.back() && h.field == "city")
+                if (reached_by_telehealth(reach, c)) {
+                    met.back() = true;
+                    met_how[met.size() - 1] = " by telehealth (" + c.location.region + ")";
+                }
             if (met.back()) continue;
             if (h.hard) m.unmet.push_back(h.describe());
             else m.score -= 0.25;  // a wish not met counts against, but does not exclude
         }
-        // Ranking: relevance, then availability, distance and fee as preferences.
-        m.score = it.get_weight() / top;
-        if (c.accepting_new_clients) m.score += 0.3;
+        // Availability scales the fit rather than adding to it: among clinicians who fit about as
+        // well, those accepting new clients come first, but a weak fit is not lifted above a strong
+        // one only because it has room.
+        if (!c.accepting_new_clients) m.score *= kNotAcceptingFactor;
         const auto age = days_between(c.availability_confirmed, today);
         m.stale = !age || *age > kStaleDays;
-        if (m.stale) m.score -= 0.1;
+        if (m.stale) m.score *= kStaleFactor;
         if (mc.lat && mc.lon) {
             m.distance_km = distance_km(c, *mc.lat, *mc.lon);
             if (m.distance_km) m.score += 0.2 * std::max(0.0, 1.0 - *m.distance_km / mc.radius_km);
@@ -194,13 +262,27 @@ MatchResponse SearchService::match(const MatchRequest& req) {
             if (std::find(c.concerns.begin(), c.concerns.end(), d.id) != c.concerns.end() ||
                 std::find(c.approaches.begin(), c.approaches.end(), d.id) != c.approaches.end())
                 shared.push_back(d.label);
+        // A clinician fits when they work with one of the note's main concerns (a narrower concept
+        // counts: the index tags a profile with the broader ones too); with nothing detected, all fit.
+        // Only the concepts the note is mainly about count: a passing mention ("a coworker") is not
+        // what the client comes for.
+        const Xapian::Document doc = it.get_document();
+        const double main_floor = out.detection.concepts.empty() ? 0 : kMainConceptShare * out.detection.concepts.front().score;
+        m.fits = out.detection.concepts.empty() ||
+                 std::any_of(out.detection.concepts.begin(), out.detection.concepts.end(), [&](const auto& d) {
+                     return d.score >= main_floor && (has_term(doc, std::string(schema::prefix::kConcern) + d.id) ||
+                                                      has_term(doc, std::string(schema::prefix::kApproach) + d.id));
+                 });
         if (!shared.empty()) {
             std::string s;
             for (std::size_t i = 0; i < shared.size(); ++i) s += (i ? ", " : "") + shared[i];
             m.why.push_back("works with " + s);
+        } else if (!m.fits) {
+            m.why.push_back("does not list " + out.detection.concepts.front().label);
         }
         for (std::size_t i = 0; i < out.constraints.size(); ++i)
-            if (met[i]) m.why.push_back((out.constraints[i].hard ? "meets " : "meets the wish for ") + out.constraints[i].describe());
+            if (met[i])
+                m.why.push_back((out.constraints[i].hard ? "meets " : "meets the wish for ") + out.constraints[i].describe() + met_how[i]);
         if (m.distance_km) m.why.push_back(std::to_string(static_cast<long>(std::lround(*m.distance_km))) + " km away");
         if (c.fee.min) {
             std::string fee = "fee " + std::to_string(static_cast<long>(*c.fee.min));
@@ -217,20 +299,24 @@ MatchResponse SearchService::match(const MatchRequest& req) {
     // Clinicians who fit equally are rotated daily: ties (to two decimals) break on a hash of the
     // day and the id, stable within a day. Nothing a clinician does or pays changes it.
     const std::hash<std::string> hasher;
+    // Fit with the concern comes first: someone who meets every constraint but does not work with
+    // what the client needs is not a match, only a fallback after the close ones.
     auto order = [&](const ClinicianMatch& a, const ClinicianMatch& b) {
+        if (a.fits != b.fits) return a.fits;
         if (a.unmet.size() != b.unmet.size()) return a.unmet.size() < b.unmet.size();
         const long sa = std::lround(a.score * 100), sb = std::lround(b.score * 100);
         if (sa != sb) return sa > sb;
         return hasher(today + a.record.id) < hasher(today + b.record.id);
     };
     std::sort(all.begin(), all.end(), order);
-    out.meeting_all = static_cast<std::size_t>(std::count_if(all.begin(), all.end(), [](const auto& m) { return m.unmet.empty(); }));
+    const auto full = [](const ClinicianMatch& m) { return m.fits && m.unmet.empty(); };
+    out.meeting_all = static_cast<std::size_t>(std::count_if(all.begin(), all.end(), full));
     const bool any_hard = std::any_of(out.constraints.begin(), out.constraints.end(), [](const auto& h) { return h.hard; });
     if (out.meeting_all == 0 && any_hard) {
         for (const auto& h : out.constraints) {
             if (!h.hard) continue;
             const auto n = std::count_if(all.begin(), all.end(), [&](const ClinicianMatch& m) {
-                return m.unmet.size() == 1 && m.unmet.front() == h.describe();
+                return m.fits && m.unmet.size() == 1 && m.unmet.front() == h.describe();
             });
             out.if_dropped.emplace_back(h.describe(), static_cast<std::size_t>(n));
         }
@@ -241,7 +327,7 @@ MatchResponse SearchService::match(const MatchRequest& req) {
     }
     // Those meeting every constraint, then (when they are fewer than asked for) the closest others,
     // apart, so a short list is never the whole story.
-    const auto first_partial = std::find_if(all.begin(), all.end(), [](const auto& m) { return !m.unmet.empty(); });
+    const auto first_partial = std::find_if(all.begin(), all.end(), [&](const auto& m) { return !full(m); });
     out.clinicians.assign(all.begin(), first_partial);
     if (out.clinicians.size() > req.limit) out.clinicians.resize(req.limit);
     for (auto it = first_partial; it != all.end() && out.clinicians.size() + out.near_matches.size() < req.limit; ++it)
@@ -272,7 +358,7 @@ nlohmann::json to_json(const MatchResponse& r) {
                   {"fee", {{"min", c.fee.min ? json(*c.fee.min) : json(nullptr)}, {"max", c.fee.max ? json(*c.fee.max) : json(nullptr)},
                            {"sliding_scale", c.fee.sliding_scale}}},
                   {"insurance", c.insurance}, {"free_consultation", c.free_consultation}, {"fictional", c.fictional},
-                  {"unmet", m.unmet}, {"why", m.why}};
+                  {"fits", m.fits}, {"unmet", m.unmet}, {"why", m.why}};
         if (m.distance_km) j["distance_km"] = std::round(*m.distance_km * 10.0) / 10.0;
         return j;
     };

@@ -49,6 +49,7 @@ struct ClinicianMatch {
     double score = 0;
     std::vector<std::string> unmet;  ///< describe() of each hard constraint not met
     std::vector<std::string> why;
+    bool fits = true;    ///< works with a concern or approach the note is about (or none was detected)
     bool stale = false;  ///< availability confirmed more than 90 days ago (or never)
     std::optional<double> distance_km;
 };
@@ -58,9 +59,9 @@ struct MatchResponse {
     query::Detection detection;
     std::optional<results::CrisisNotice> crisis;
     std::vector<HardConstraint> constraints;
-    std::vector<ClinicianMatch> clinicians;  ///< meeting every constraint; else the best partial matches
+    std::vector<ClinicianMatch> clinicians;  ///< fitting the concern and meeting every constraint; else the best partial matches
     std::vector<ClinicianMatch> near_matches;  ///< when fewer than `limit` meet every constraint: the closest others
-    std::size_t meeting_all = 0;
+    std::size_t meeting_all = 0;  ///< clinicians who fit the concern and meet every constraint
     std::vector<std::pair<std::string, std::size_t>> if_dropped;  ///< constraint -> matches without it, when none meet all
     std::string message;
 };
