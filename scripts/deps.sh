@@ -2,7 +2,7 @@
 # Installs the Debian 12 packages attune builds with (and, with --test, tests with) when any is
 # missing. Idempotent: prints nothing and changes nothing when all are present.
 #   scripts/deps.sh          build and run: compiler, CMake, the libraries
-#   scripts/deps.sh --test   also nginx, curl, Chromium and Node.js for the integration and browser tests
+#   scripts/deps.sh --test   also nginx, curl, wrk, Chromium and Node.js for the integration and browser tests
 #   scripts/deps.sh --bench  also SQLite (for the FTS5 peer) and PyYAML (corpus generator), for scripts/bench.sh
 #   scripts/deps.sh --fuzz   also clang 14 and libFuzzer (and llvm-symbolizer), for scripts/fuzz.sh
 set -euo pipefail
@@ -13,7 +13,7 @@ packages=(
   catch2 libyaml-cpp-dev libmd4c-dev xapian-tools
 )
 if [ "${1:-}" = "--test" ]; then
-  packages+=(nginx-light curl chromium)
+  packages+=(nginx-light curl chromium wrk)
   # Some machines carry Node.js from elsewhere (with its own npm); Debian's npm would conflict.
   command -v node >/dev/null || packages+=(nodejs)
   command -v npm >/dev/null || packages+=(npm)

@@ -10,7 +10,13 @@
 namespace attune::server {
 
 IndexWatcher::IndexWatcher(std::string db_dir, std::chrono::milliseconds interval)
-    : m_db_dir(std::move(db_dir)), m_interval(interval), m_last(read_state()), m_thread([this] { run(); }) {}
+    : m_db_dir(std::move(db_dir)), m_interval(interval) {
+    // The files first: a change between the two reads is then seen again at the first poll.
+    const std::string files = files_key();
+    m_last = read_state();
+    if (!m_last.empty()) m_last_files = files;
+    m_thread = std::thread([this] { run(); });
+}
 
 IndexWatcher::~IndexWatcher() {
     {
@@ -21,26 +27,42 @@ IndexWatcher::~IndexWatcher() {
     m_thread.join();
 }
 
-std::string IndexWatcher::read_state() const {
+std::string IndexWatcher::files_key() const {
     std::ifstream in(service::stub_path(m_db_dir));
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    std::string state = ss.str();
-    // `attune index --update` commits to the live generation in place: every commit rewrites the
-    // glass version file, so its modification time tells a new revision from the old.
-    const std::string generation = service::live_generation(m_db_dir);
-    struct stat st {};
-    if (!generation.empty() && ::stat((m_db_dir + "/" + generation + "/iamglass").c_str(), &st) == 0)
-        state += "|" + std::to_string(st.st_mtim.tv_sec) + "." + std::to_string(st.st_mtim.tv_nsec) + "|" +
-                 std::to_string(st.st_size);
-    return state;
+    std::ostringstream key;
+    key << in.rdbuf();
+    // Every commit renames a new version file into place, and a new generation or a replica's full
+    // copy is a new directory: both show in the inode and the modification time.
+    const std::string live = m_db_dir + "/" + service::live_generation(m_db_dir);
+    for (const std::string& path : {live, live + "/iamglass"}) {
+        struct stat st {};
+        if (::stat(path.c_str(), &st) == 0)
+            key << '|' << st.st_ino << ':' << st.st_mtim.tv_sec << '.' << st.st_mtim.tv_nsec << ':' << st.st_size;
+    }
+    return key.str();
+}
+
+std::string IndexWatcher::read_state() const {
+    // The database's own UUID and revision decide, not file times: a commit in place (`attune index
+    // --update`, or a changeset that xapian-replicate applies to a replica) raises the revision only
+    // once its version file is renamed into place, and a new generation or a replica's full copy
+    // (xapian-replicate alternates replica_0 and replica_1 under its own stub) has another UUID even
+    // when the stub names the same directory again.
+    const std::string revision = service::live_revision(m_db_dir);
+    if (revision.empty()) return {};
+    return service::live_generation(m_db_dir) + "|" + revision;
 }
 
 void IndexWatcher::run() {
     std::unique_lock<std::mutex> lock(m_mutex);
     while (!m_wake.wait_for(lock, m_interval, [this] { return m_stop; })) {
+        // Opening the database costs a few files; only do it when the files say something moved.
+        const std::string files = files_key();
+        if (files == m_last_files) continue;
         const std::string now = read_state();
-        if (!now.empty() && now != m_last) {
+        if (now.empty()) continue;  // not readable yet: look again at the next poll
+        m_last_files = files;
+        if (now != m_last) {
             m_last = now;
             m_version.fetch_add(1, std::memory_order_acq_rel);
         }

@@ -1,5 +1,6 @@
 #pragma once
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
@@ -9,9 +10,11 @@
 namespace attune::server {
 
 /**
- * Watches an index directory's XAPIANDB pointer file and the live generation's revision, and bumps
- * a version number when the indexer swaps in a new generation or commits an update to the live
- * one, so each worker thread reopens its own Database before its next request.
+ * Watches the database an index directory's XAPIANDB pointer file names and bumps a version number
+ * when it becomes another database or another revision: the indexer swapped in a new generation or
+ * committed an update to the live one, or, on a read replica, xapian-replicate switched its stub to
+ * a full copy or applied a changeset. Each worker thread then opens a new Database through the stub
+ * before its next request (never reopen(), which stays on the directory it first resolved).
  */
 class IndexWatcher {
 public:
@@ -24,12 +27,16 @@ public:
 
 private:
     void run();
+    /** The stub's text and the identity of the live directory and its version file: cheap to read. */
+    std::string files_key() const;
+    /** The live generation and the UUID and revision of its database, or "" when it cannot be opened. */
     std::string read_state() const;
 
     std::string m_db_dir;
     std::chrono::milliseconds m_interval;
     std::atomic<std::uint64_t> m_version{1};
     std::string m_last;
+    std::string m_last_files;
     std::mutex m_mutex;
     std::condition_variable m_wake;
     bool m_stop = false;

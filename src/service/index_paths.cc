@@ -1,5 +1,7 @@
 #include "service/index_paths.h"
 
+#include <xapian.h>
+
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -22,6 +24,16 @@ std::string live_generation(const std::string& db_dir) {
         if (words >> backend >> name) return name;
     }
     return {};
+}
+
+std::string live_revision(const std::string& db_dir) {
+    if (db_dir.rfind(kShardsPrefix, 0) == 0) return {};
+    try {
+        const Xapian::Database db(db_dir);
+        return db.get_uuid() + "@" + std::to_string(db.get_revision());
+    } catch (const Xapian::Error&) {
+        return {};
+    }
 }
 
 }  // namespace attune::service
