@@ -5,11 +5,23 @@
 #include <atomic>
 #include <chrono>
 #include <csignal>
-#include <iostream>
+#include <string>
 #include <pthread.h>
 #include <thread>
 
 namespace attune::cli {
+namespace {
+
+// --log-level. Held here because ServeOptions (commands.h) has no field for it yet; there is one
+// serve subcommand per process.
+std::string g_log_level = "info";
+
+server::LogLevel log_level(const std::string& name) {
+    if (name == "quiet") return server::LogLevel::quiet;
+    return name == "debug" ? server::LogLevel::debug : server::LogLevel::info;
+}
+
+}  // namespace
 
 void setup_serve(CLI::App& app, ServeOptions& o) {
     add_db_option(app, o.db);
@@ -25,6 +37,10 @@ void setup_serve(CLI::App& app, ServeOptions& o) {
         ->check(CLI::Range(1, 3650))->capture_default_str();
     app.add_option("--cache-mb", o.cache_mb, "Memory for answers of repeated searches and suggestions (0: no cache)")
         ->check(CLI::Range(0, 65536))->capture_default_str();
+    app.add_option("--log-level", g_log_level,
+                   "What goes to stderr. quiet: errors only; info: also start-up, index reopen and shutdown; "
+                   "debug: also one line per request (time, method, route, status, ms, bytes, cache), never query text or addresses")
+        ->check(CLI::IsMember({"quiet", "info", "debug"}))->capture_default_str();
 }
 
 int run_serve(const ServeOptions& o) {
@@ -45,18 +61,20 @@ int run_serve(const ServeOptions& o) {
     options.query_log = o.query_log;
     options.query_log_days = o.query_log_days;
     options.cache_bytes = o.cache_mb << 20;
+    options.log_level = log_level(g_log_level);
+    server::limit_crash_output();
     server::HttpServer http(options);
     const int port = http.bind();
-    std::cerr << "attune: serving " << options.db << " on http://" << options.host << ":" << port << "/" << std::endl;
+    http.log(server::LogLevel::info, "attune: serving " + options.db + " on http://" + options.host + ":" + std::to_string(port) + "/");
     if (!options.query_log.empty())
-        std::cerr << "attune: search analytics on: redacted searches go to " << options.query_log << ", kept "
-                  << options.query_log_days << " days" << std::endl;
+        http.log(server::LogLevel::info, "attune: search analytics on: redacted searches go to " + options.query_log + ", kept " +
+                                             std::to_string(options.query_log_days) + " days");
     std::atomic<bool> finished{false};
     std::thread waiter([&] {
         int sig = 0;
         sigwait(&signals, &sig);
         if (finished) return;
-        std::cerr << "attune: stopping (finishing requests in flight)" << std::endl;
+        http.log(server::LogLevel::info, "attune: stopping (finishing requests in flight)");
         // stop() is a no-op until listen() runs, so repeat it until listen() has returned.
         while (!finished) {
             http.stop();
@@ -68,7 +86,7 @@ int run_serve(const ServeOptions& o) {
     // listen() also returns when the socket fails; wake the waiter so it can be joined.
     pthread_kill(waiter.native_handle(), SIGTERM);
     waiter.join();
-    std::cerr << "attune: stopped" << std::endl;
+    http.log(server::LogLevel::info, "attune: stopped");
     return kExitOk;
 }
 

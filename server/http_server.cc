@@ -6,9 +6,18 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cxxabi.h>
+#include <sys/resource.h>
+
 #include <algorithm>
+#include <array>
 #include <chrono>
-#include <iostream>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <exception>
+#include <mutex>
+#include <typeinfo>
 
 namespace attune::server {
 namespace {
@@ -17,7 +26,89 @@ constexpr const char* kJson = "application/json; charset=utf-8";
 
 std::string dump(const nlohmann::json& j) { return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); }
 
+// What the access line needs beyond cpp-httplib's Request and Response. Both the pre-routing
+// handler (first) and the logger (last) run on the worker thread that answers the request.
+struct RequestTrace {
+    bool active = false;  ///< false when cpp-httplib refused the request before routing (414, a bad request line)
+    std::chrono::steady_clock::time_point started;
+    const char* cache = "-";
+};
+thread_local RequestTrace t_trace;
+
+std::string demangle(const char* name) {
+    int status = 0;
+    char* plain = abi::__cxa_demangle(name, nullptr, nullptr, &status);
+    std::string out = status == 0 && plain ? plain : name;
+    std::free(plain);
+    return out;
+}
+
+/** The type of an exception, never its message: messages may quote what a client sent. */
+std::string exception_type(const std::exception_ptr& ep) {
+    try {
+        if (ep) std::rethrow_exception(ep);
+    } catch (const Xapian::Error& e) {
+        return std::string("Xapian::") + e.get_type();
+    } catch (const std::exception& e) {
+        return demangle(typeid(e).name());
+    } catch (...) {
+        return "a non-standard exception";
+    }
+    return "no exception";
+}
+
+std::string utc_now() {
+    const auto now = std::chrono::system_clock::now();
+    const std::time_t secs = std::chrono::system_clock::to_time_t(now);
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+    std::tm tm{};
+    ::gmtime_r(&secs, &tm);
+    char buf[96];
+    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                  tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms));
+    return buf;
+}
+
+/**
+ * The route a request went to, with ids replaced by {id}: paths carry ids and whatever a client
+ * typed after the slash, and neither belongs in a log. A static file that was served exists in
+ * the web root, so its path is ours and is kept.
+ */
+std::string route_of(const httplib::Request& req, int status) {
+    static const std::array<std::string, 7> fixed = {"/api/search", "/api/suggest", "/api/match", "/api/taxonomy",
+                                                     "/api/audit", "/healthz", "/metrics"};
+    const std::string& path = req.path;
+    if (std::find(fixed.begin(), fixed.end(), path) != fixed.end()) return path;
+    for (const std::string kind : {"/api/articles/", "/api/clinicians/"}) {
+        if (path.rfind(kind, 0) != 0) continue;
+        const auto slash = path.find('/', kind.size());
+        if (slash == std::string::npos) return kind + "{id}";
+        const std::string tail = path.substr(slash);
+        if (tail == "/clinicians" || tail == "/related" || tail == "/articles") return kind + "{id}" + tail;
+        break;
+    }
+    if (path.rfind("/api/", 0) == 0) return "/api/(other)";
+    if (status >= 200 && status < 400 && !path.empty()) return path;
+    return "(other)";
+}
+
+const char* method_of(const httplib::Request& req) {
+    static const std::array<const char*, 10> known = {"GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH", "PRI"};
+    for (const char* m : known)
+        if (req.method == m) return m;
+    return "-";
+}
+
 }  // namespace
+
+void limit_crash_output() {
+    std::set_terminate([] {
+        std::fprintf(stderr, "attune: fatal: uncaught %s\n", exception_type(std::current_exception()).c_str());
+        std::abort();
+    });
+    rlimit no_core{0, 0};
+    ::setrlimit(RLIMIT_CORE, &no_core);
+}
 
 std::string error_body(const std::string& code, const std::string& message, const std::string& param) {
     nlohmann::json err = {{"code", code}, {"message", message}, {"param", param.empty() ? nlohmann::json(nullptr) : nlohmann::json(param)}};
@@ -27,7 +118,8 @@ std::string error_body(const std::string& code, const std::string& message, cons
 HttpServer::HttpServer(ServerOptions options)
     : m_options(std::move(options)),
       m_watcher(m_options.db, std::chrono::milliseconds(200)),
-      m_cache(m_options.cache_bytes) {
+      m_cache(m_options.cache_bytes),
+      m_logged_version(m_watcher.version()) {
     const std::size_t threads = std::max<std::size_t>(1, m_options.threads);
     m_server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
     m_server.set_read_timeout(5, 0);
@@ -58,12 +150,51 @@ service::SearchService& HttpServer::local_service(bool force_reopen) {
             local.service = std::make_unique<service::SearchService>(m_options.db);
             local.owner = this;
             local.version = current;
-        } catch (const IndexError&) {
+            if (first_to_log(current))
+                log(LogLevel::info, "attune: index reopened: " + local.service->generation() + ", " +
+                                        std::to_string(local.service->database().get_doccount()) + " documents");
+        } catch (const IndexError& e) {
             // A generation that cannot be opened: keep answering from the one this thread has.
             if (local.owner != this || !local.service) throw;
+            if (first_to_log(current))
+                log(LogLevel::quiet, std::string("attune: error: cannot open the new index (") + e.what() + "); still answering from " +
+                                         local.service->generation());
         }
     }
     return *local.service;
+}
+
+void HttpServer::log(LogLevel level, const std::string& line) const {
+    if (level > m_options.log_level) return;
+    if (m_options.log_sink) {
+        m_options.log_sink(line);
+        return;
+    }
+    static std::mutex stderr_mutex;
+    const std::string out = line + "\n";
+    std::lock_guard<std::mutex> lock(stderr_mutex);
+    std::fwrite(out.data(), 1, out.size(), stderr);
+}
+
+bool HttpServer::first_to_log(std::uint64_t version) {
+    std::uint64_t seen = m_logged_version.load();
+    while (seen < version && !m_logged_version.compare_exchange_weak(seen, version)) {}
+    return seen < version;
+}
+
+void HttpServer::log_access(const httplib::Request& req, const httplib::Response& res) const {
+    const RequestTrace trace = t_trace;
+    t_trace = RequestTrace();
+    if (m_options.log_level < LogLevel::debug) return;
+    std::string ms = "-";
+    if (trace.active) {
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%.2f",
+                      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - trace.started).count());
+        ms = buf;
+    }
+    log(LogLevel::debug, "attune: access " + utc_now() + " " + method_of(req) + " " + route_of(req, res.status) + " " +
+                             std::to_string(res.status) + " " + ms + "ms " + std::to_string(res.body.size()) + "B cache=" + trace.cache);
 }
 
 void HttpServer::add_common_headers(const httplib::Request& req, httplib::Response& res) const {
@@ -104,7 +235,8 @@ void HttpServer::route(const std::string& endpoint, const httplib::Request& req,
         const std::string param = colon == std::string::npos ? "" : what.substr(0, colon);
         res.status = 400;
         res.set_content(error_body("bad_request", what, param == "query" ? "q" : param), kJson);
-    } catch (const IndexError&) {
+    } catch (const IndexError& e) {
+        log(LogLevel::quiet, std::string("attune: error: the index is not available: ") + e.what());
         res.status = 503;
         res.set_content(error_body("index_unavailable", "the search index is not available right now", ""), kJson);
     }
@@ -119,9 +251,11 @@ void HttpServer::setup_routes() {
         route("search", req, res, [this](service::SearchService& svc, const Request& rq, Response& rs) {
             const std::uint64_t generation = m_watcher.version();
             const std::string key = ResponseCache::key("search", rq.params);
+            t_trace.cache = "miss";
             if (const auto hit = m_cache.get(key, generation)) {
                 if (m_query_log && hit->log) m_query_log->record(*hit->log, std::chrono::system_clock::now());
                 rs.set_content(hit->body, kJson);
+                t_trace.cache = "hit";
                 return;
             }
             const auto request = parse_search_params(rq.params);
@@ -147,8 +281,10 @@ void HttpServer::setup_routes() {
         route("suggest", req, res, [this](service::SearchService& svc, const Request& rq, Response& rs) {
             const std::uint64_t generation = m_watcher.version();
             const std::string key = ResponseCache::key("suggest", rq.params);
+            t_trace.cache = "miss";
             if (const auto hit = m_cache.get(key, generation)) {
                 rs.set_content(hit->body, kJson);
+                t_trace.cache = "hit";
                 return;
             }
             const std::string q = parse_suggest_query(rq.params);
@@ -210,7 +346,12 @@ void HttpServer::setup_routes() {
             std::vector<std::string> skipped;
             if (m_query_log) log = analytics::read_query_log(m_query_log->path(), &skipped);
             auto report = analytics::run_audit(svc, m_query_log ? &log : nullptr, options);
-            report.queries.skipped_lines = skipped;
+            // Each skipped line reads "PATH:LINE: parser message": the path is internal and the
+            // parser may quote the line. The answer keeps the line number only.
+            for (const std::string& line : skipped) {
+                const std::string rest = line.substr(std::min(line.size(), m_query_log->path().size() + 1));
+                report.queries.skipped_lines.push_back("line " + rest.substr(0, rest.find(':')) + ": unreadable");
+            }
             rs.set_content(dump(analytics::to_json(report)), kJson);
         });
     });
@@ -240,6 +381,8 @@ void HttpServer::setup_routes() {
     // compressed bodies are inflated without a bound (zip bombs), chunked bodies escape the
     // payload limit, and many overlapping byte ranges of a static file are buffered at once.
     m_server.set_pre_routing_handler([](const Request& req, Response& res) {
+        t_trace.active = true;
+        t_trace.started = std::chrono::steady_clock::now();
         auto refuse = [&](int status, const char* code, const char* message) {
             res.status = status;
             res.set_content(error_body(code, message, ""), kJson);
@@ -259,13 +402,15 @@ void HttpServer::setup_routes() {
         }
         if (req.method == "POST" && !req.has_header("Content-Length")) return refuse(411, "length_required", "send a Content-Length");
         if (req.get_header_value("Range").find(',') != std::string::npos) {
-            // No body: cpp-httplib still slices the answer by the requested ranges.
-            res.status = 416;
-            return httplib::Server::HandlerResponse::Handled;
+            // cpp-httplib would slice even this error answer by the requested ranges (a multipart
+            // of JSON fragments). The Request it hands over const is its own non-const local.
+            const_cast<Request&>(req).ranges.clear();
+            return refuse(416, "range_not_satisfiable", "ask for one byte range at a time");
         }
         return httplib::Server::HandlerResponse::Unhandled;
     });
     m_server.set_post_routing_handler([this](const Request& req, Response& res) { add_common_headers(req, res); });
+    m_server.set_logger([this](const Request& req, const Response& res) { log_access(req, res); });
     m_server.set_error_handler([](const Request& req, Response& res) {
         if (!res.body.empty()) return;
         if (res.status == 404)
@@ -278,21 +423,28 @@ void HttpServer::setup_routes() {
             res.set_content(error_body("bad_request", "the request could not be read", ""), kJson);
     });
     // The last resort: exception text never reaches a client (cpp-httplib would put it in a header).
-    m_server.set_exception_handler([](const Request&, Response& res, std::exception_ptr) {
+    m_server.set_exception_handler([this](const Request& req, Response& res, std::exception_ptr ep) {
+        log(LogLevel::quiet, "attune: error: " + exception_type(ep) + " while answering " + method_of(req) + " " + route_of(req, 500));
         res.status = 500;
         res.set_content(error_body("internal", "something went wrong on our side", ""), kJson);
     });
 }
 
 int HttpServer::bind() {
-    { service::SearchService probe(m_options.db); }  // fail early, with the how-to-build message
+    {
+        service::SearchService probe(m_options.db);  // fail early, with the how-to-build message
+        m_opened_index = "attune: index " + probe.generation() + ", " + std::to_string(probe.database().get_doccount()) + " documents";
+    }
     const int port = m_options.port == 0 ? m_server.bind_to_any_port(m_options.host)
                                          : (m_server.bind_to_port(m_options.host, m_options.port) ? m_options.port : -1);
     if (port < 0) throw UsageError("cannot listen on " + m_options.host + ":" + std::to_string(m_options.port));
     return port;
 }
 
-void HttpServer::listen() { m_server.listen_after_bind(); }
+void HttpServer::listen() {
+    log(LogLevel::info, m_opened_index);
+    m_server.listen_after_bind();
+}
 
 void HttpServer::stop() { m_server.stop(); }
 

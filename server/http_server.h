@@ -61,8 +61,8 @@ private:
     void setup_routes();
     void add_common_headers(const httplib::Request& req, httplib::Response& res) const;
     void log_access(const httplib::Request& req, const httplib::Response& res) const;
-    void log_reopen(const service::SearchService& svc, std::uint64_t version);
-    void log_reopen_failure(const std::string& why, const service::SearchService& kept, std::uint64_t version);
+    /** True for the first worker thread to open this index version: its reopen is logged once. */
+    bool first_to_log(std::uint64_t version);
 
     ServerOptions m_options;
     httplib::Server m_server;
@@ -70,6 +70,7 @@ private:
     IndexWatcher m_watcher;
     std::unique_ptr<analytics::QueryLog> m_query_log;
     ResponseCache m_cache;
+    std::string m_opened_index;  ///< the info line about the index bind() opened
     std::atomic<std::uint64_t> m_logged_version{0};  ///< the last index version a reopen (or its failure) was logged for
 };
 
@@ -77,9 +78,11 @@ private:
 std::string error_body(const std::string& code, const std::string& message, const std::string& param);
 
 /**
- * Makes an uncaught exception print only its type before aborting: the default handler prints its
- * what(), which may quote request data (a JSON parser's "last read" bytes, for one).
+ * Keeps request data out of crash output: an uncaught exception prints only its type before the
+ * abort (the default handler prints its what(), which may quote request data, such as a JSON
+ * parser's "last read" bytes), and core dumps, which hold the queries in memory, are turned off
+ * (RLIMIT_CORE 0; systemd-coredump honours it too).
  */
-void install_terminate_handler();
+void limit_crash_output();
 
 }  // namespace attune::server

@@ -6,10 +6,16 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include <xapian.h>
+
+#include <algorithm>
 #include <atomic>
 #include <filesystem>
+#include <mutex>
+#include <regex>
 #include <fstream>
 #include <csignal>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
@@ -29,7 +35,7 @@ struct RunningServer {
     std::thread thread;
     int port = 0;
 
-    explicit RunningServer(std::vector<std::string> cors = {}) {
+    explicit RunningServer(std::vector<std::string> cors = {}, const std::function<void(server::ServerOptions&)>& configure = {}) {
         test::build_test_index(db);
         server::ServerOptions options;
         options.db = db;
@@ -37,6 +43,7 @@ struct RunningServer {
         options.threads = 4;
         options.cors_origins = std::move(cors);
         options.web_root = std::string(ATTUNE_SOURCE_DIR) + "/server/static";
+        if (configure) configure(options);
         http = std::make_unique<server::HttpServer>(options);
         port = http->bind();
         thread = std::thread([this] { http->listen(); });
@@ -314,6 +321,33 @@ int raw_status(int port, const std::string& raw) {
     ::close(fd);
     return status;
 }
+
+/** Sends `raw` bytes on a fresh connection and returns the answer, headers and body (by its Content-Length). */
+std::string raw_answer(int port, const std::string& raw) {
+    std::string answer;
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<std::uint16_t>(port));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    timeval timeout{5, 0};
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
+        ::send(fd, raw.data(), raw.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(raw.size())) {
+        char buf[4096];
+        ssize_t n = 0;
+        std::size_t expected = std::string::npos;
+        while (answer.size() < expected && (n = ::recv(fd, buf, sizeof buf, 0)) > 0) {
+            answer.append(buf, static_cast<std::size_t>(n));
+            const auto end = answer.find("\r\n\r\n");
+            const auto length = answer.find("Content-Length: ");
+            if (end != std::string::npos && length != std::string::npos && length < end)
+                expected = end + 4 + std::stoul(answer.substr(length + 16));
+        }
+    }
+    ::close(fd);
+    return answer;
+}
 }  // namespace
 
 TEST_CASE("bodies that could exhaust memory are refused before they are read", "[integration]") {
@@ -390,4 +424,165 @@ TEST_CASE("an in-place index update is served within a second without a restart"
     }
     CHECK(seen);
     CHECK(std::chrono::steady_clock::now() - applied < std::chrono::milliseconds(1500));
+}
+
+namespace {
+/** The log lines a server wrote, collected from its worker threads. */
+struct LogCollector {
+    std::mutex mutex;
+    std::vector<std::string> lines;
+    void operator()(const std::string& line) {
+        std::lock_guard<std::mutex> lock(mutex);
+        lines.push_back(line);
+    }
+    std::vector<std::string> matching(const std::string& needle) {
+        std::lock_guard<std::mutex> lock(mutex);
+        std::vector<std::string> out;
+        for (const auto& l : lines)
+            if (l.find(needle) != std::string::npos) out.push_back(l);
+        return out;
+    }
+};
+}  // namespace
+
+TEST_CASE("debug access lines name the route and status but never the query or an id", "[integration]") {
+    LogCollector logs;
+    RunningServer s({}, [&](server::ServerOptions& o) {
+        o.log_level = server::LogLevel::debug;
+        o.log_sink = [&](const std::string& line) { logs(line); };
+    });
+    auto c = s.client();
+    const std::string marker = "zqlogmarker";
+    const std::vector<std::pair<std::string, int>> gets = {
+        {"/api/search?q=worry+" + marker, 200}, {"/api/search?q=worry+" + marker, 200},
+        {"/api/suggest?q=" + marker, 200},      {"/api/search?q=worry&limit=" + marker, 400},
+        {"/api/search?q=worry&" + marker + "=1", 400}, {"/api/articles/" + marker, 404},
+        {"/api/clinicians/" + marker + "/articles", 404}, {"/" + marker + ".html?q=" + marker, 404},
+        {"/app.js?" + marker, 200}};
+    for (const auto& [path, status] : gets) {
+        auto res = c.Get(path.c_str(), {{"User-Agent", marker}, {"Referer", "https://" + marker + ".example/"}});
+        REQUIRE(res);
+        CHECK(res->status == status);
+    }
+    auto match = c.Post("/api/match", R"({"text": "worry )" + marker + R"("})", "application/json");
+    REQUIRE(match);
+    CHECK(match->status == 200);
+    const std::size_t expected = gets.size() + 1;
+    // The logger runs after the answer is sent: wait for the last line.
+    for (int i = 0; i < 100 && logs.matching("attune: access ").size() < expected; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    const auto access = logs.matching("attune: access ");
+    CHECK(access.size() == expected);
+    CHECK(logs.matching(marker).empty());
+    CHECK(logs.matching("127.0.0.1").empty());
+    const std::regex shape(R"(attune: access \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z (GET|POST) \S+ \d{3} (\d+\.\d\d|-)ms \d+B cache=(hit|miss|-))");
+    for (const auto& line : access) {
+        INFO(line);
+        CHECK(std::regex_match(line, shape));
+    }
+    CHECK(logs.matching(" GET /api/search 200 ").size() == 2);
+    CHECK(logs.matching("cache=hit").size() == 1);
+    CHECK(logs.matching(" GET /api/articles/{id} 404 ").size() == 1);
+    CHECK(logs.matching(" GET /api/clinicians/{id}/articles 404 ").size() == 1);
+    CHECK(logs.matching(" GET (other) 404 ").size() == 1);
+    CHECK(logs.matching(" GET /app.js 200 ").size() == 1);
+    CHECK(logs.matching(" POST /api/match 200 ").size() == 1);
+}
+
+TEST_CASE("at the info level requests are not logged but an index reopen is", "[integration]") {
+    LogCollector logs;
+    RunningServer s({}, [&](server::ServerOptions& o) { o.log_sink = [&](const std::string& line) { logs(line); }; });
+    auto c = s.client();
+    REQUIRE(c.Get("/api/search?q=worry")->status == 200);
+    test::build_test_index(s.db);
+    const std::string live = indexer::live_generation(s.db);
+    for (int i = 0; i < 50 && logs.matching("reopened").empty(); ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        c.Get("/api/search?q=worry");
+    }
+    const auto reopened = logs.matching("attune: index reopened: ");
+    REQUIRE(reopened.size() == 1);
+    CHECK(reopened[0] == "attune: index reopened: " + live + ", 6 documents");
+    CHECK(logs.matching("access").empty());
+    CHECK(logs.matching("worry").empty());
+}
+
+TEST_CASE("error answers are the JSON error shape with no path version or exception text", "[integration]") {
+    RunningServer s;
+    const std::string host = "Host: 127.0.0.1\r\n";
+    const std::string big_header = "GET /healthz HTTP/1.1\r\n" + host + "X-Big: " + std::string(20000, 'b') + "\r\n\r\n";
+    const std::vector<std::pair<std::string, int>> requests = {
+        {"GET /api/search?q=worry&limit=1000 HTTP/1.1\r\n" + host + "\r\n", 400},
+        {"GET /api/search?q=%FF HTTP/1.1\r\n" + host + "\r\n", 400},
+        {"GET /api/articles/nope HTTP/1.1\r\n" + host + "\r\n", 404},
+        {"GET /api/nothing HTTP/1.1\r\n" + host + "\r\n", 404},
+        {"GET /nothing.html HTTP/1.1\r\n" + host + "\r\n", 404},
+        {"PUT /api/match HTTP/1.1\r\n" + host + "Content-Length: 0\r\n\r\n", 405},
+        {"POST /api/match HTTP/1.1\r\n" + host + "Content-Type: application/json\r\n\r\n", 411},
+        {"POST /api/match HTTP/1.1\r\n" + host + "Content-Length: 70000\r\n\r\n" + std::string(70000, ' '), 413},
+        {"POST /api/match HTTP/1.1\r\n" + host + "Content-Length: 8\r\n\r\nnot json", 400},
+        {"GET /api/search?q=" + std::string(10000, 'a') + " HTTP/1.1\r\n" + host + "\r\n", 414},
+        {"POST /api/match HTTP/1.1\r\n" + host + "Content-Encoding: gzip\r\nContent-Length: 2\r\n\r\n{}", 415},
+        {"GET /app.js HTTP/1.1\r\n" + host + "Range: bytes=0-1,0-1\r\n\r\n", 416},
+        {big_header, 400},
+    };
+    const std::vector<std::string> forbidden = {s.db, s.dir.file(""), ATTUNE_SOURCE_DIR, "0.11.4", "httplib",
+                                                Xapian::version_string(), "Xapian", "xapian", "std::", "exception", "what()", "json.exception",
+                                                "0.1.0"};
+    for (const auto& [raw, status] : requests) {
+        const std::string answer = raw_answer(s.port, raw);
+        INFO(raw.substr(0, 60) << " -> " << answer.substr(0, 400));
+        REQUIRE(answer.size() > 12);
+        CHECK(std::atoi(answer.c_str() + 9) == status);
+        const auto split = answer.find("\r\n\r\n");
+        REQUIRE(split != std::string::npos);
+        std::string headers = answer.substr(0, split);
+        std::transform(headers.begin(), headers.end(), headers.begin(), [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+        CHECK(headers.find("\r\nserver:") == std::string::npos);
+        CHECK(headers.find("x-powered-by") == std::string::npos);
+        CHECK(headers.find("exception_what") == std::string::npos);
+        CHECK(headers.find("content-type: application/json") != std::string::npos);
+        const auto body = nlohmann::json::parse(answer.substr(split + 4), nullptr, false);
+        REQUIRE(body.is_object());
+        CHECK(body.size() == 1);
+        REQUIRE(body.contains("error"));
+        const auto& err = body["error"];
+        CHECK(err.size() == 3);
+        CHECK(err["code"].is_string());
+        CHECK(err["message"].is_string());
+        CHECK((err["param"].is_null() || err["param"].is_string()));
+        for (const auto& word : forbidden) CHECK(answer.find(word) == std::string::npos);
+    }
+}
+
+TEST_CASE("crash output of the server: no core dump and an uncaught exception's type but never its message", "[unit]") {
+    int err_pipe[2];
+    REQUIRE(::pipe(err_pipe) == 0);
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+        ::dup2(err_pipe[1], 2);
+        ::close(err_pipe[0]);
+        std::signal(SIGABRT, SIG_DFL);  // Catch2's handler would report the abort as a failure in this child
+        server::limit_crash_output();
+        rlimit core{};
+        if (::getrlimit(RLIMIT_CORE, &core) != 0 || core.rlim_cur != 0) ::_exit(3);
+        try {
+            throw std::runtime_error("q=zqcrashmarker my private words");
+        } catch (...) {
+            std::terminate();  // as for an exception that escapes a thread
+        }
+    }
+    ::close(err_pipe[1]);
+    std::string out;
+    char buf[256];
+    ssize_t n = 0;
+    while ((n = ::read(err_pipe[0], buf, sizeof buf)) > 0) out.append(buf, static_cast<std::size_t>(n));
+    ::close(err_pipe[0]);
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    INFO(out);
+    CHECK(WIFSIGNALED(status));
+    CHECK(out.find("attune: fatal: uncaught std::runtime_error") != std::string::npos);
+    CHECK(out.find("zqcrashmarker") == std::string::npos);
+    CHECK(out.find("private") == std::string::npos);
 }

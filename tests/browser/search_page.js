@@ -1,6 +1,9 @@
 // Browser test of the search page: headless Chromium (Debian's package) driven by playwright-core.
 // Types a concern, waits for results, checks them and the crisis banner, saves screenshots.
 //   node tests/browser/search_page.js BASE_URL SCREENSHOT_DIR
+// With ATTUNE_CANARY_QUERY set (tests/privacy_canary.sh) it only types that query as a visitor
+// would (suggestions as they type, then Enter), waits for the answer and checks the page kept it
+// nowhere: not in the address bar, a cookie or local storage. SCREENSHOT_DIR is then unused.
 "use strict";
 const { chromium } = require("playwright-core");
 
@@ -20,6 +23,21 @@ async function main() {
 
     await page.goto(base + "/");
     const box = page.getByRole("combobox", { name: "What would you like help with?" });
+    const canary = process.env.ATTUNE_CANARY_QUERY;
+    if (canary) {
+      await box.click();
+      await box.pressSequentially(canary, { delay: 20 });
+      await page.waitForTimeout(400);  // lets the page's as-you-type suggestion request go out
+      await box.press("Enter");
+      await page.waitForSelector("#articles li, #clinicians li", { timeout: 10000 });
+      const address = decodeURIComponent(page.url());
+      check(canary.split(/\s+/).every((w) => w.length < 6 || !address.includes(w)), "the query is not put in the address bar: " + address);
+      const state = await page.context().storageState();
+      check(state.cookies.length === 0, "no cookie set");
+      check(state.origins.every((o) => o.localStorage.length === 0), "nothing kept in local storage");
+      check(foreign.length === 0, "no third-party requests: " + foreign.join(", "));
+      return;
+    }
     await box.click();
     await box.pressSequentially("I push people away when they get cl", { delay: 20 });
     await page.waitForSelector("#suggestions li", { timeout: 5000 }).catch(() => {});
@@ -81,7 +99,7 @@ async function main() {
     console.error("browser test failed:\n  " + failures.join("\n  "));
     process.exit(1);
   }
-  console.log("browser test ok; screenshots in " + shots);
+  console.log(process.env.ATTUNE_CANARY_QUERY ? "browser canary query typed and answered" : "browser test ok; screenshots in " + shots);
 }
 
 main().catch((e) => { console.error(e); process.exit(1); });
