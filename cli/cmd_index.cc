@@ -55,7 +55,7 @@ void setup_index(CLI::App& app, IndexOptions& opts) {
                    "taxonomy and profiles of the whole corpus (docs/scaling.md)");
     app.add_flag("--update", opts.update,
                  "Apply only changed, new and deleted documents to the live index in one transaction "
-                 "(a taxonomy or schema change still rebuilds)");
+                 "(a taxonomy or schema change still rebuilds); also removes build directories of killed builds");
     app.add_flag("--stats-json", opts.stats_json,
                  "After the build, print one JSON line to stdout: docs, wall_s, docs_per_s, index_bytes, peak_rss_kb");
 }
@@ -79,8 +79,9 @@ int run_index(const IndexOptions& opts) {
         shard = {n, i};
     }
     indexer::IndexLock lock(db_dir);
-    const indexer::Corpus corpus = indexer::read_corpus(read);
-    for (const std::string& e : corpus.errors) std::cerr << e << "\n";
+    // Two passes over the input (validate, then index), so memory does not grow with the corpus.
+    const indexer::CorpusScan corpus(read);
+    for (const std::string& e : corpus.errors()) std::cerr << e << "\n";
     if (opts.update) {
         const indexer::UpdateStats up = indexer::update_index(corpus, db_dir);
         if (up.rebuild_reason.empty()) {
@@ -88,8 +89,10 @@ int run_index(const IndexOptions& opts) {
             std::snprintf(secs, sizeof secs, "%.3f", up.seconds);
             std::cerr << "updated " << db_dir << " (" << up.generation << ") in " << secs << " s: " << up.added
                       << " added, " << up.changed << " changed, " << up.removed << " removed, " << up.unchanged
-                      << " unchanged, " << corpus.errors.size() << " rejected\n";
-            return corpus.errors.empty() ? kExitOk : kExitInput;
+                      << " unchanged, " << corpus.errors().size() << " rejected";
+            if (up.abandoned_removed) std::cerr << "; removed " << up.abandoned_removed << " abandoned build director" << (up.abandoned_removed == 1 ? "y" : "ies");
+            std::cerr << "\n";
+            return corpus.errors().empty() ? kExitOk : kExitInput;
         }
         std::cerr << "attune: " << up.rebuild_reason << ": building a new generation instead\n";
     }
@@ -97,12 +100,15 @@ int run_index(const IndexOptions& opts) {
     auto progress = [tty](std::size_t done, std::size_t total) {
         if (tty) std::cerr << "\rindexing " << done << "/" << total << std::flush;
     };
-    const indexer::BuildStats stats = indexer::build_index(corpus, db_dir, progress, shard);
+    indexer::BuildOptions build;
+    build.shard = shard;
+    build.progress = progress;
+    const indexer::BuildStats stats = indexer::build_index(corpus, db_dir, build);
     if (tty) std::cerr << "\r\033[K";
     char seconds[32];
     std::snprintf(seconds, sizeof seconds, "%.2f", stats.seconds);
     std::cerr << "indexed " << stats.articles << " articles, " << stats.clinicians << " clinicians, "
-              << corpus.errors.size() << " rejected in " << seconds << " s into " << db_dir << " ("
+              << corpus.errors().size() << " rejected in " << seconds << " s into " << db_dir << " ("
               << stats.generation << ")\n";
     if (opts.stats_json) {
         // wall_s runs from the start of the command (parsing included) to the new generation's last commit.
@@ -119,7 +125,7 @@ int run_index(const IndexOptions& opts) {
                     directory_bytes(db_dir + "/" + stats.generation), ru.ru_maxrss, cpu);
         std::fflush(stdout);
     }
-    return corpus.errors.empty() ? kExitOk : kExitInput;
+    return corpus.errors().empty() ? kExitOk : kExitInput;
 }
 
 }  // namespace attune::cli

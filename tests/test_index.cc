@@ -1,7 +1,10 @@
 #include "errors.h"
 #include "index_builder.h"
+#include "schema/document.h"
+#include "schema/prefixes.h"
 #include "service/search_service.h"
 #include "test_support.h"
+#include "text/analyzer.h"
 
 #include <catch2/catch.hpp>
 
@@ -30,6 +33,28 @@ service::SearchRequest request(const std::string& q) {
     service::SearchRequest r;
     r.query = q;
     return r;
+}
+
+// One JSONL line for a clinician or an article of the test taxonomy.
+std::string clinician_line(const std::string& id) {
+    return "{\"type\":\"clinician\",\"id\":\"" + id + "\",\"name\":\"N " + id + "\",\"bio\":\"I help with worry.\","
+           "\"concerns\":[\"anxiety\"],\"populations\":[],\"languages\":[\"English\"],\"location\":{\"country\":\"US\"},"
+           "\"formats\":[],\"accepting_new_clients\":true}\n";
+}
+
+std::string article_line(const std::string& id, const std::string& author) {
+    return "{\"type\":\"article\",\"id\":\"" + id + "\",\"title\":\"On " + id + "\",\"kind\":\"guide\",\"summary\":\"S\","
+           "\"url\":\"u\",\"updated\":\"2025-01-01\",\"concerns\":[\"anxiety\"]" +
+           (author.empty() ? "" : ",\"author\":\"" + author + "\"") + ",\"body\":\"Worry and sleep.\"}\n";
+}
+
+// The id of each document in docid order.
+std::vector<std::string> ids_in_docid_order(const std::string& db_dir) {
+    Xapian::Database db(db_dir);
+    std::vector<std::string> out;
+    for (auto it = db.postlist_begin(""); it != db.postlist_end(""); ++it)
+        out.push_back(db.get_document(*it).get_value(schema::slot::kId));
+    return out;
 }
 
 std::size_t generation_dirs(const std::string& db) {
@@ -244,4 +269,147 @@ TEST_CASE("index --update applies only changed and new and deleted documents to 
     REQUIRE(rebuilt.status == 0);
     CHECK(rebuilt.err.find("the taxonomy changed") != std::string::npos);
     CHECK(indexer::live_generation(db) != generation);
+}
+
+TEST_CASE("a document whose text uses a concept's phrase carries its evidence term counted by field", "[unit]") {
+    const auto tax = indexer::read_corpus([] {
+        indexer::ReadOptions o;
+        o.corpus_dir = test::test_corpus();
+        return o;
+    }()).taxonomy;
+    text::Analyzer analyzer;
+    schema::DocumentBuilder builder(tax, analyzer);
+    schema::Article a;
+    a.id = "night-fears";
+    a.title = "Panic attacks at night";                 // the label, in the title: 5
+    a.kind = "guide";
+    a.summary = "Waking with your heart racing.";       // a phrase, in the summary: 3
+    a.body = "I never had a panic attack before. Then a panic attack woke me.";  // one negated, one not: 1
+    a.url = "https://attune.example/learn/night-fears";
+    a.updated = "2026-01-01";
+    const auto built = builder.build(a);
+    const Xapian::Document& doc = built.document;
+    auto wdf = [&](const std::string& term) -> Xapian::termcount {
+        auto it = doc.termlist_begin();
+        it.skip_to(term);
+        return it != doc.termlist_end() && *it == term ? it.get_wdf() : 0;
+    };
+    CHECK(wdf("XEpanic") == 9);
+    CHECK(wdf("XCpanic") == 0);  // evidence is not a tag
+    CHECK(wdf("XEdepression") == 0);
+    const std::string data = doc.get_data();
+    const auto parts = schema::split_data(data);
+    CHECK(parts.body == a.body);
+    const auto phrases = schema::evidence_phrases(parts.evidence, "panic");
+    // The label and "panic attack" have the same words, so they count as one phrase (the label).
+    CHECK(phrases == std::vector<std::string>{"Panic attacks", "heart racing"});  // the most used first
+    CHECK(schema::decode_record(data)["body"] == a.body);
+}
+
+TEST_CASE("a query finds an untagged document through the concept's phrases in its text and says so", "[integration]") {
+    TempDir dir;
+    const std::string corpus = dir.file("corpus");
+    std::filesystem::copy(test::test_corpus(), corpus, std::filesystem::copy_options::recursive);
+    dir.write("corpus/articles/commute.md",
+              "---\nid: commute-guide\ntitle: The Morning Commute\nkind: guide\nsummary: Getting to work.\n"
+              "concerns: [depression]\nurl: https://attune.example/learn/commute-guide\nupdated: 2026-11-01\n---\n"
+              "# The Morning Commute\n\nOn a crowded platform my heart was racing and I had to step outside.\n");
+    const std::string db = dir.file("db");
+    REQUIRE(test::run_attune({"index", "--corpus", corpus, "--db", db}).status == 0);
+    service::SearchService svc(db);
+    // "scared I'm dying" is a phrase of Panic attacks; the article shares none of its words and is
+    // not tagged with panic, so only the evidence of "heart racing" in its text can bring it.
+    const auto r = svc.search(request("scared I'm dying"));
+    REQUIRE_FALSE(r.detection.concepts.empty());
+    CHECK(r.detection.concepts.front().id == "panic");
+    const auto ids = article_ids(r);
+    const auto hit = std::find(ids.begin(), ids.end(), "commute-guide");
+    REQUIRE(hit != ids.end());
+    const auto& why = r.articles[static_cast<std::size_t>(hit - ids.begin())].why;
+    CHECK(std::find(why.begin(), why.end(), "discusses Panic attacks (uses \"heart racing\")") != why.end());
+    CHECK(svc.search(request("scared I'm dying")).articles.front().record.id == "panic-guide");
+}
+
+TEST_CASE("a streamed build checks references across the whole input and records what it left out", "[integration]") {
+    TempDir dir;
+    std::filesystem::copy_file(test::test_corpus() + "/taxonomy.yaml", dir.file("taxonomy.yaml"));
+    // The first author is defined after the article; "nobody" never is; "dup" is an article first,
+    // then a clinician, which wins as clinicians are checked first.
+    const std::string path = dir.write("import.jsonl",
+        article_line("early", "later-author") + article_line("orphan", "nobody") + article_line("dup", "") +
+        clinician_line("later-author") + clinician_line("dup"));
+    const auto run = test::run_attune({"index", "--jsonl", path, "--taxonomy", dir.file("taxonomy.yaml"), "--db", dir.file("db")});
+    INFO(run.err);
+    CHECK(run.status == 1);
+    const std::vector<std::string> expected = {
+        path + ":2: author: unknown clinician id 'nobody'",
+        path + ":3: id: duplicate id 'dup' (first defined at " + path + ":5)",
+    };
+    service::SearchService svc(dir.file("db"));
+    CHECK(nlohmann::json::parse(svc.database().get_metadata(schema::meta::kBuildErrors)) == nlohmann::json(expected));
+    CHECK(ids_in_docid_order(dir.file("db")) == std::vector<std::string>{"early", "later-author", "dup"});
+    CHECK((*svc.find_document("dup"))["type"] == "clinician");
+    for (const std::string& e : expected) CHECK(run.err.find(e) != std::string::npos);
+}
+
+TEST_CASE("a build split across workers gives the documents and profiles of a one-worker build", "[integration]") {
+    TempDir dir;
+    std::filesystem::copy_file(test::test_corpus() + "/taxonomy.yaml", dir.file("taxonomy.yaml"));
+    std::string lines;
+    for (int i = 0; i < 40; ++i) {
+        lines += clinician_line("c" + std::to_string(i));
+        lines += article_line("a" + std::to_string(i), "c" + std::to_string(i / 2));
+    }
+    indexer::ReadOptions opts;
+    opts.jsonl_files = {dir.write("import.jsonl", lines)};
+    opts.taxonomy_path = dir.file("taxonomy.yaml");
+    const indexer::CorpusScan scan(opts);
+    REQUIRE(scan.errors().empty());
+    REQUIRE(scan.size() == 80);
+    auto build = [&](const std::string& db, std::size_t workers) {
+        indexer::IndexLock lock(db);
+        indexer::BuildOptions options;
+        options.workers = workers;
+        const auto stats = indexer::build_index(scan, db, options);
+        CHECK(stats.articles == 40);
+        CHECK(stats.clinicians == 40);
+        CHECK(generation_dirs(db) == 1);  // the parts were merged into the generation and removed
+        return Xapian::Database(db);
+    };
+    const Xapian::Database one = build(dir.file("one"), 1);
+    const Xapian::Database three = build(dir.file("three"), 3);
+    CHECK(ids_in_docid_order(dir.file("three")) == ids_in_docid_order(dir.file("one")));
+    CHECK(three.get_metadata(schema::meta::kProfiles) == one.get_metadata(schema::meta::kProfiles));
+    CHECK(three.get_spelling_suggestion("worri") == one.get_spelling_suggestion("worri"));
+    for (Xapian::docid d = 1; d <= one.get_doccount(); ++d) CHECK(three.get_document(d).get_data() == one.get_document(d).get_data());
+}
+
+TEST_CASE("index --update removes build directories abandoned by killed builds and keeps the live one and its predecessor", "[integration]") {
+    TempDir dir;
+    const std::string db = dir.file("db");
+    REQUIRE(test::run_attune({"index", "--corpus", test::test_corpus(), "--db", db}).status == 0);
+    REQUIRE(test::run_attune({"index", "--corpus", test::test_corpus(), "--db", db}).status == 0);
+    const std::string live = indexer::live_generation(db);
+    REQUIRE(live == "gen-000002");
+    // Right after a switch readers may still hold the predecessor: an update keeps it.
+    const auto first = test::run_attune({"index", "--update", "--corpus", test::test_corpus(), "--db", db});
+    REQUIRE(first.status == 0);
+    CHECK(first.err.find("abandoned") == std::string::npos);
+    CHECK(std::filesystem::is_directory(db + "/gen-000001"));
+    CHECK(generation_dirs(db) == 2);
+    // A build killed half-way (an exception from the progress callback stops it as a kill would).
+    {
+        indexer::ReadOptions opts;
+        opts.corpus_dir = test::test_corpus();
+        CHECK_THROWS(indexer::build_index(indexer::read_corpus(opts), db, [](std::size_t, std::size_t) { throw std::runtime_error("killed"); }));
+    }
+    REQUIRE(std::filesystem::is_directory(db + "/gen-000003"));
+    const auto up = test::run_attune({"index", "--update", "--corpus", test::test_corpus(), "--db", db});
+    INFO(up.err);
+    REQUIRE(up.status == 0);
+    CHECK(up.err.find("removed 1 abandoned build directory") != std::string::npos);
+    CHECK_FALSE(std::filesystem::exists(db + "/gen-000003"));
+    CHECK(indexer::live_generation(db) == live);
+    CHECK(std::filesystem::is_directory(db + "/" + live));
+    CHECK(service::SearchService(db).database().get_doccount() == 6);
 }

@@ -72,35 +72,25 @@ Xapian::Query QueryBuilder::text_query(const std::vector<text::Token>& tokens, s
     return or_of(parts);
 }
 
-Xapian::Query QueryBuilder::phrase_query(const AnalyzedPhrase& phrase, QueryPlan& plan) const {
-    std::vector<Xapian::Query> terms;
-    for (const auto& [stem, word] : phrase) {
-        terms.emplace_back(std::string(schema::prefix::kText) + stem);
-        plan.display.emplace(stem, word);
-    }
-    if (terms.size() <= 1) return or_of(terms);
-    // Allow the words of a phrase to sit a few words apart, in order.
-    return Xapian::Query(Xapian::Query::OP_PHRASE, terms.begin(), terms.end(), static_cast<Xapian::termcount>(terms.size() + 2));
-}
-
 Xapian::Query QueryBuilder::concept_query(const DetectedConcept& c, double scale, const QueryWeights& w,
                                           QueryPlan& plan) const {
     const taxonomy::Concept* def = m_taxonomy.find(c.id);
     if (!def) return Xapian::Query();
     const char* prefix = c.kind == taxonomy::ConceptKind::Concern ? schema::prefix::kConcern : schema::prefix::kApproach;
     Xapian::Query tag(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(prefix + c.id), w.tag_boost * scale);
-    std::vector<Xapian::Query> phrases;
-    auto found = m_phrases.find(c.id);
-    if (found != m_phrases.end())
-        for (const AnalyzedPhrase& p : found->second) {
-            if (phrases.size() >= w.max_phrases) break;
-            phrases.push_back(phrase_query(p, plan));
-        }
-    Xapian::Query synonyms(Xapian::Query::OP_SCALE_WEIGHT, or_of(phrases, Xapian::Query::OP_SYNONYM),
+    // Documents whose text uses the concept's label or phrases carry its evidence term (found at
+    // index time by the same PhraseMatcher as concept detection): one posting list, no positions.
+    Xapian::Query evidence(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(schema::prefix::kEvidence + c.id),
                            w.phrase_boost * scale);
     Xapian::Query main(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(schema::prefix::kMainConcept + c.id),
                        w.main_boost * scale);
-    const Xapian::Query parts[] = {tag, synonyms, main};
+    if (auto found = m_phrases.find(c.id); found != m_phrases.end())
+        for (std::size_t i = 0; i < found->second.size() && i < w.max_phrases; ++i)
+            for (const auto& [stem, word] : found->second[i]) {
+                plan.related_terms.push_back(std::string(schema::prefix::kText) + stem);
+                plan.display.emplace(stem, word);
+            }
+    const Xapian::Query parts[] = {tag, evidence, main};
     return Xapian::Query(Xapian::Query::OP_OR, std::begin(parts), std::end(parts));
 }
 

@@ -15,9 +15,9 @@ namespace attune::query {
 /** Tunable weights of the query; defaults are tuned on queries/ (see docs/DESIGN.md). */
 struct QueryWeights {
     double tag_boost = 1.5;      ///< per unit of concept score, for documents tagged with the concept
-    double phrase_boost = 0.6;   ///< per unit of concept score, for documents using the concept's phrases
+    double phrase_boost = 0.6;   ///< per unit of concept score, for documents using the concept's phrases (XE term)
     double main_boost = 1.0;     ///< per unit of concept score, for the Learn page whose main concept it is
-    std::size_t max_phrases = 3;   ///< phrases per concept expanded into OP_SYNONYM (12 cost 2x the time for no nDCG)
+    std::size_t max_phrases = 3;   ///< phrases per concept whose words `why` may list as related words
     std::size_t max_concepts = 5;  ///< concepts used in the query
     double constraint_boost = 4.0; ///< fixed weight for each constraint written in the text that a document meets
     double title_boost = 1.0;      ///< scale of BM25 on title and name words (navigational queries)
@@ -49,6 +49,8 @@ struct QueryPlan {
     std::vector<std::string> words;  ///< folded words used as terms
     std::map<std::string, std::string> display;  ///< stem -> a word to show for it in `why`
     std::vector<std::string> user_stems;         ///< stems of the user's own words
+    std::vector<std::string> related_terms;      ///< Z terms of the concepts' label and phrase words: not
+                                                 ///< searched, but `why` names those a result uses
     std::vector<TextConstraint> constraints;     ///< constraints found in the text (they boost, not filter)
 
     std::string describe() const { return combined.get_description(); }
@@ -75,7 +77,6 @@ public:
 private:
     Xapian::Query concept_query(const DetectedConcept& c, double scale, const QueryWeights& w, QueryPlan& plan) const;
     using AnalyzedPhrase = std::vector<std::pair<std::string, std::string>>;  ///< (stem, word) of content words
-    Xapian::Query phrase_query(const AnalyzedPhrase& phrase, QueryPlan& plan) const;
 
     const taxonomy::Taxonomy& m_taxonomy;
     text::Analyzer& m_analyzer;

@@ -1,5 +1,6 @@
 #include "results/result.h"
 
+#include "schema/document.h"
 #include "schema/prefixes.h"
 
 #include <nlohmann/json.hpp>
@@ -51,13 +52,20 @@ std::string concept_term(const query::DetectedConcept& c) {
     return (c.kind == taxonomy::ConceptKind::Concern ? p::kConcern : p::kApproach) + c.id;
 }
 
+std::string evidence_term(const query::DetectedConcept& c) { return p::kEvidence + c.id; }
+
 bool is_word_term(const std::string& t) { return t.size() >= 2 && t[0] == 'Z' && !(t[1] >= 'A' && t[1] <= 'Z'); }
 }  // namespace
 
-WhyTerms::WhyTerms(const WhyContext& ctx, const std::vector<std::string>& query_terms) : m_query_terms(query_terms) {
-    for (const auto& c : ctx.detection.concepts) m_wanted.push_back(concept_term(c));
+WhyTerms::WhyTerms(const WhyContext& ctx, std::vector<std::string> query_terms) : m_query_terms(std::move(query_terms)) {
+    std::sort(m_query_terms.begin(), m_query_terms.end());
+    m_query_terms.erase(std::unique(m_query_terms.begin(), m_query_terms.end()), m_query_terms.end());
+    for (const auto& c : ctx.detection.concepts) {
+        m_wanted.push_back(concept_term(c));
+        m_wanted.push_back(evidence_term(c));
+    }
     for (const auto& c : ctx.constraints) m_wanted.push_back(c.term);
-    for (const std::string& term : query_terms)
+    for (const std::string& term : m_query_terms)
         if (is_word_term(term)) {
             m_wanted.push_back(term);
             for (const auto& f : kFields) m_wanted.push_back(f.prefix + term.substr(1));
@@ -66,7 +74,8 @@ WhyTerms::WhyTerms(const WhyContext& ctx, const std::vector<std::string>& query_
     m_wanted.erase(std::unique(m_wanted.begin(), m_wanted.end()), m_wanted.end());
 }
 
-std::vector<std::string> explain_match(const WhyContext& ctx, const WhyTerms& terms, const Xapian::Document& doc) {
+std::vector<std::string> explain_match(const WhyContext& ctx, const WhyTerms& terms, const Xapian::Document& doc,
+                                       std::string_view evidence) {
     const std::vector<std::string_view> present = present_terms(doc, terms.wanted());
     auto doc_has_term = [&](const std::string& term) {
         return std::binary_search(present.begin(), present.end(), std::string_view(term));
@@ -76,9 +85,13 @@ std::vector<std::string> explain_match(const WhyContext& ctx, const WhyTerms& te
 
     std::vector<std::string> why;
     for (const auto& c : ctx.detection.concepts) {
-        if (doc_has_term(concept_term(c)))
+        if (doc_has_term(concept_term(c))) {
             why.push_back("about " + c.label + (c.phrases.empty() ? " (suggested by " : " (you wrote ") +
                           quote_list(c.matched) + ")");
+        } else if (doc_has_term(evidence_term(c))) {
+            const std::vector<std::string> phrases = schema::evidence_phrases(evidence, c.id);
+            why.push_back("discusses " + c.label + (phrases.empty() ? "" : " (uses " + quote_list(phrases) + ")"));
+        }
     }
     for (const auto& c : ctx.constraints) {
         if (!doc_has_term(c.term)) continue;

@@ -11,6 +11,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace attune::results {
@@ -74,11 +75,12 @@ struct WhyContext {
 
 /**
  * The terms explain_match() looks for in each result, sorted; built once per query from its
- * distinct terms (Query::get_unique_terms).
+ * distinct terms (Query::get_unique_terms) and the words of the detected concepts' phrases
+ * (QueryPlan::related_terms).
  */
 class WhyTerms {
 public:
-    WhyTerms(const WhyContext& ctx, const std::vector<std::string>& query_terms);
+    WhyTerms(const WhyContext& ctx, std::vector<std::string> query_terms);
     const std::vector<std::string>& wanted() const { return m_wanted; }
     const std::vector<std::string>& query_terms() const { return m_query_terms; }
 
@@ -88,9 +90,12 @@ private:
 };
 
 /**
- * Reasons in words a person reads: concepts the document is about, constraints it meets, the
- * query's words it contains and the fields they are in. The document's termlist is read once.
+ * Reasons in words a person reads: concepts the document is tagged with, concepts its text
+ * discusses without the tag (with the taxonomy phrases it uses, from the evidence part of the
+ * document data: schema::split_data), constraints it meets, the query's words it contains and the
+ * fields they are in. The document's termlist is read once.
  */
-std::vector<std::string> explain_match(const WhyContext& ctx, const WhyTerms& terms, const Xapian::Document& doc);
+std::vector<std::string> explain_match(const WhyContext& ctx, const WhyTerms& terms, const Xapian::Document& doc,
+                                       std::string_view evidence);
 
 }  // namespace attune::results

@@ -4,8 +4,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
+#include <set>
 
 namespace attune::schema {
 namespace {
@@ -15,23 +17,75 @@ constexpr Xapian::termpos kFieldGap = 100;
 
 }  // namespace
 
-std::string encode_data(const nlohmann::json& record_without_body, const std::string& body) {
+namespace {
+
+// Tabs, newlines and NULs separate the evidence part; taxonomy text never needs them.
+void append_clean(std::string& out, std::string_view text) {
+    for (char c : text) out.push_back(c == '\t' || c == '\n' || c == '\0' ? ' ' : c);
+}
+
+}  // namespace
+
+std::string encode_data(const nlohmann::json& record_without_body, const std::string& body,
+                        const std::vector<ConceptEvidence>& evidence) {
     std::string out = record_without_body.dump();
+    out.push_back('\0');
+    for (const ConceptEvidence& e : evidence) {
+        append_clean(out, e.concept_id);
+        for (const std::string& p : e.phrases) {
+            out.push_back('\t');
+            append_clean(out, p);
+        }
+        out.push_back('\n');
+    }
     out.push_back('\0');
     out += body;
     return out;
 }
 
-std::pair<std::string_view, std::string_view> split_data(std::string_view data) {
-    const auto nul = data.find('\0');
-    if (nul == std::string_view::npos) return {data, {}};
-    return {data.substr(0, nul), data.substr(nul + 1)};
+DataParts split_data(std::string_view data) {
+    DataParts parts;
+    const auto first = data.find('\0');
+    if (first == std::string_view::npos) {
+        parts.json = data;
+        return parts;
+    }
+    parts.json = data.substr(0, first);
+    const auto second = data.find('\0', first + 1);
+    if (second == std::string_view::npos) {
+        parts.body = data.substr(first + 1);
+        return parts;
+    }
+    parts.evidence = data.substr(first + 1, second - first - 1);
+    parts.body = data.substr(second + 1);
+    return parts;
+}
+
+std::vector<std::string> evidence_phrases(std::string_view evidence, std::string_view concept_id) {
+    constexpr auto npos = std::string_view::npos;
+    std::vector<std::string> out;
+    std::size_t start = 0;
+    while (start < evidence.size()) {
+        std::size_t eol = evidence.find('\n', start);
+        if (eol == npos) eol = evidence.size();
+        const std::string_view line = evidence.substr(start, eol - start);
+        start = eol + 1;
+        std::size_t tab = line.find('\t');
+        if (line.substr(0, tab) != concept_id) continue;
+        while (tab != npos) {
+            const std::size_t next = line.find('\t', tab + 1);
+            out.emplace_back(line.substr(tab + 1, next == npos ? npos : next - tab - 1));
+            tab = next;
+        }
+        break;
+    }
+    return out;
 }
 
 nlohmann::json decode_record(std::string_view data) {
-    const auto [json_text, body] = split_data(data);
-    nlohmann::json record = nlohmann::json::parse(json_text);
-    if (record.value("type", "") == "article") record["body"] = std::string(body);
+    const DataParts parts = split_data(data);
+    nlohmann::json record = nlohmann::json::parse(parts.json);
+    if (record.value("type", "") == "article") record["body"] = std::string(parts.body);
     return record;
 }
 
@@ -43,17 +97,59 @@ std::string date_value(const std::string& iso_date) {
 }
 
 DocumentBuilder::DocumentBuilder(const taxonomy::Taxonomy& taxonomy, text::Analyzer& analyzer)
-    : m_taxonomy(taxonomy), m_analyzer(analyzer) {}
+    : m_taxonomy(taxonomy), m_analyzer(analyzer), m_matcher(taxonomy, analyzer) {
+    // The label and the shortest phrases generalise best; long first-person sentences and their
+    // loose matches would count passing mentions as evidence.
+    const auto& concepts = taxonomy.concepts();
+    for (std::size_t i = 0; i < concepts.size(); ++i) {
+        std::vector<const std::string*> ordered;
+        for (const std::string& p : concepts[i].phrases) ordered.push_back(&p);
+        std::stable_sort(ordered.begin(), ordered.end(), [](const auto* a, const auto* b) { return a->size() < b->size(); });
+        ordered.insert(ordered.begin(), &concepts[i].label);
+        for (std::size_t k = 0; k < ordered.size() && k < kEvidencePhrasesPerConcept; ++k)
+            m_evidence_phrases.emplace(i, *ordered[k]);
+    }
+}
 
 void DocumentBuilder::index_text(Xapian::Document& doc, const std::string& text, const char* field_prefix,
                                  Xapian::termcount wdf, std::vector<std::string>* spelling) {
-    for (const auto& t : m_analyzer.analyze(text)) {
+    const auto tokens = m_analyzer.analyze(text);
+    for (const auto& t : tokens) {
         ++m_pos;
         doc.add_posting(std::string(prefix::kText) + t.stem, m_pos, wdf);
         doc.add_term(std::string(field_prefix) + t.stem);
         if (spelling && !t.stop && t.word.size() > 2) spelling->push_back(t.word);
     }
     m_pos += kFieldGap;
+    collect_evidence(tokens, wdf);
+}
+
+void DocumentBuilder::collect_evidence(const std::vector<text::Token>& tokens, Xapian::termcount wdf) {
+    // One occurrence per concept and starting word: "panic attack" also matching "panic" counts once.
+    std::set<std::pair<std::size_t, std::size_t>> counted;
+    for (const taxonomy::PhraseMatch& m : m_matcher.match(tokens)) {
+        if (m.negated) continue;  // "I was never anxious" is no evidence of anxiety
+        if (!m_evidence_phrases.count({m.concept_index, m.phrase})) continue;
+        Found& f = m_found[m.concept_index];
+        ++f.phrases[m.phrase];
+        if (counted.emplace(m.concept_index, m.first_token).second) f.wdf += wdf;
+    }
+}
+
+std::vector<ConceptEvidence> DocumentBuilder::add_evidence(Xapian::Document& doc) {
+    std::vector<ConceptEvidence> out;
+    const auto& concepts = m_taxonomy.concepts();
+    for (const auto& [index, found] : m_found) {
+        doc.add_term(std::string(prefix::kEvidence) + concepts[index].id, found.wdf);
+        std::vector<std::pair<std::string, Xapian::termcount>> ranked(found.phrases.begin(), found.phrases.end());
+        std::stable_sort(ranked.begin(), ranked.end(), [](const auto& x, const auto& y) { return x.second > y.second; });
+        if (ranked.size() > kMaxEvidencePhrases) ranked.resize(kMaxEvidencePhrases);
+        ConceptEvidence e{concepts[index].id, {}};
+        for (auto& [phrase, count] : ranked) e.phrases.push_back(std::move(phrase));
+        out.push_back(std::move(e));
+    }
+    m_found.clear();
+    return out;
 }
 
 void DocumentBuilder::add_concepts(Xapian::Document& doc, const std::vector<std::string>& ids, const char* prefix) {
@@ -68,6 +164,7 @@ BuiltDocument DocumentBuilder::build(const Article& a) {
     BuiltDocument out;
     Xapian::Document& doc = out.document;
     m_pos = 0;
+    m_found.clear();
     out.id_term = std::string(prefix::kId) + a.id;
     doc.add_boolean_term(out.id_term);
     doc.add_boolean_term(std::string(prefix::kType) + "article");
@@ -88,7 +185,7 @@ BuiltDocument DocumentBuilder::build(const Article& a) {
     nlohmann::json record = to_json(a);
     doc.add_value(slot::kContentHash, content_hash(record.dump()));
     record.erase("body");
-    doc.set_data(encode_data(record, a.body));
+    doc.set_data(encode_data(record, a.body, add_evidence(doc)));
     return out;
 }
 
@@ -96,6 +193,7 @@ BuiltDocument DocumentBuilder::build(const Clinician& c) {
     BuiltDocument out;
     Xapian::Document& doc = out.document;
     m_pos = 0;
+    m_found.clear();
     out.id_term = std::string(prefix::kId) + c.id;
     doc.add_boolean_term(out.id_term);
     doc.add_boolean_term(std::string(prefix::kType) + "clinician");
@@ -130,7 +228,7 @@ BuiltDocument DocumentBuilder::build(const Clinician& c) {
     doc.add_value(slot::kId, c.id);
     const nlohmann::json record = to_json(c);
     doc.add_value(slot::kContentHash, content_hash(record.dump()));
-    doc.set_data(encode_data(record, ""));
+    doc.set_data(encode_data(record, "", add_evidence(doc)));
     return out;
 }
 

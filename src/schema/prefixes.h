@@ -17,6 +17,7 @@ inline constexpr const char* kId = "Q";            ///< unique id
 inline constexpr const char* kConcern = "XC";      ///< concern id, plus its broader ancestors
 inline constexpr const char* kApproach = "XA";     ///< approach id, plus its broader ancestors
 inline constexpr const char* kMainConcept = "XM";  ///< an article's main concept: what its Learn page is about
+inline constexpr const char* kEvidence = "XE";     ///< concept whose label or phrases the text uses; wdf = field-weighted occurrences
 inline constexpr const char* kPopulation = "XP";   ///< individuals, couples, families, children, teens, older-adults
 inline constexpr const char* kLanguage = "XL";     ///< language, folded ("english", "french")
 inline constexpr const char* kFormat = "XF";       ///< in-person | telehealth
@@ -61,6 +62,6 @@ inline constexpr const char* kBuiltAt = "attune:built_at";
 inline constexpr const char* kSchema = "attune:schema";        ///< schema version
 }  // namespace meta
 
-inline constexpr const char* kSchemaVersion = "3";
+inline constexpr const char* kSchemaVersion = "4";
 
 }  // namespace attune::schema

@@ -213,22 +213,24 @@ void SearchService::run_type(const char* type, const query::QueryPlan& plan, con
     const results::WhyContext why_ctx{m_taxonomy, out.detection, plan.user_stems, plan.display, plan.constraints};
     // No background model: it looks up the frequency of every word of the text, which costs ~1 ms a result.
     const unsigned snippet_flags = 0;
-    const results::WhyTerms why_terms(why_ctx, {plan.combined.get_unique_terms_begin(), plan.combined.get_unique_terms_end()});
+    std::vector<std::string> why_query_terms(plan.combined.get_unique_terms_begin(), plan.combined.get_unique_terms_end());
+    why_query_terms.insert(why_query_terms.end(), plan.related_terms.begin(), plan.related_terms.end());
+    const results::WhyTerms why_terms(why_ctx, std::move(why_query_terms));
     for (auto it = mset.begin(); it != mset.end(); ++it) {
         const Xapian::Document doc = it.get_document();
         const std::string stored = doc.get_data();
-        const auto [json_text, body] = schema::split_data(stored);
-        const nlohmann::json data = nlohmann::json::parse(json_text);
+        const schema::DataParts parts = schema::split_data(stored);
+        const nlohmann::json data = nlohmann::json::parse(parts.json);
         if (articles) {
             results::ArticleHit hit{schema::article_from_json(data), it.get_weight(), {}, {}};
-            const std::string text(body.empty() ? std::string_view(hit.record.summary) : body);
+            const std::string text(parts.body.empty() ? std::string_view(hit.record.summary) : parts.body);
             hit.snippet = mset.snippet(text, kSnippetLength, m_stemmer, snippet_flags, "<mark>", "</mark>", "…");
-            hit.why = results::explain_match(why_ctx, why_terms, doc);
+            hit.why = results::explain_match(why_ctx, why_terms, doc, parts.evidence);
             out.articles.push_back(std::move(hit));
         } else {
             results::ClinicianHit hit{schema::clinician_from_json(data), it.get_weight(), {}, {}};
             hit.snippet = mset.snippet(hit.record.bio, kSnippetLength, m_stemmer, snippet_flags, "<mark>", "</mark>", "…");
-            hit.why = results::explain_match(why_ctx, why_terms, doc);
+            hit.why = results::explain_match(why_ctx, why_terms, doc, parts.evidence);
             out.clinicians.push_back(std::move(hit));
         }
     }

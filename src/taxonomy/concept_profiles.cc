@@ -17,38 +17,83 @@ constexpr std::size_t kTermsPerConcept = 600;
 
 }  // namespace
 
-ConceptProfiles ConceptProfiles::learn(const std::vector<ProfileExample>& examples) {
-    std::map<std::string, std::uint32_t> concept_index;
-    std::unordered_map<std::string, double> df;
-    std::vector<double> mass;
-    std::vector<std::unordered_map<std::string, double>> counts;
-    for (const auto& ex : examples) {
-        const std::set<std::string> distinct(ex.stems.begin(), ex.stems.end());
-        for (const auto& t : distinct) df[t] += 1;
-        for (const auto& [id, w] : ex.concepts) {
-            auto [it, fresh] = concept_index.emplace(id, static_cast<std::uint32_t>(concept_index.size()));
-            if (fresh) { mass.push_back(0); counts.emplace_back(); }
-            mass[it->second] += w;
-            for (const auto& t : distinct) counts[it->second][t] += w;
-        }
+std::uint32_t ProfileLearner::stem_id(const std::string& stem) {
+    const auto [it, fresh] = m_stem_index.emplace(stem, static_cast<std::uint32_t>(m_stems.size()));
+    if (fresh) {
+        m_stems.push_back(stem);
+        m_df.push_back(0);
     }
+    return it->second;
+}
+
+std::uint32_t ProfileLearner::concept_id(const std::string& id) {
+    const auto [it, fresh] = m_concept_index.emplace(id, static_cast<std::uint32_t>(m_concepts.size()));
+    if (fresh) {
+        m_concepts.push_back(id);
+        m_mass.push_back(0);
+        m_counts.emplace_back();
+    }
+    return it->second;
+}
+
+void ProfileLearner::add(const ProfileExample& ex) {
+    m_distinct.clear();
+    for (const auto& t : ex.stems) m_distinct.push_back(stem_id(t));
+    std::sort(m_distinct.begin(), m_distinct.end());
+    m_distinct.erase(std::unique(m_distinct.begin(), m_distinct.end()), m_distinct.end());
+    for (const std::uint32_t t : m_distinct) m_df[t] += 1;
+    for (const auto& [id, w] : ex.concepts) {
+        const std::uint32_t c = concept_id(id);
+        m_mass[c] += w;
+        auto& counts = m_counts[c];
+        if (counts.size() < m_stems.size()) counts.resize(m_stems.size(), 0.0);
+        for (const std::uint32_t t : m_distinct) counts[t] += w;
+    }
+    m_examples += 1;
+}
+
+void ProfileLearner::merge(const ProfileLearner& other) {
+    std::vector<std::uint32_t> stems(other.m_stems.size());
+    for (std::uint32_t t = 0; t < other.m_stems.size(); ++t) {
+        stems[t] = stem_id(other.m_stems[t]);
+        m_df[stems[t]] += other.m_df[t];
+    }
+    for (std::uint32_t oc = 0; oc < other.m_concepts.size(); ++oc) {
+        const std::uint32_t c = concept_id(other.m_concepts[oc]);
+        m_mass[c] += other.m_mass[oc];
+        auto& counts = m_counts[c];
+        if (counts.size() < m_stems.size()) counts.resize(m_stems.size(), 0.0);
+        const auto& theirs = other.m_counts[oc];
+        for (std::uint32_t t = 0; t < theirs.size(); ++t)
+            if (theirs[t] != 0) counts[stems[t]] += theirs[t];
+    }
+    m_examples += other.m_examples;
+}
+
+ConceptProfiles ProfileLearner::finish(const std::set<std::string>& excluded) const {
     ConceptProfiles out;
-    out.m_concepts.resize(concept_index.size());
-    for (const auto& [id, i] : concept_index) out.m_concepts[i] = id;
-    const double n = static_cast<double>(examples.size());
-    for (std::uint32_t c = 0; c < counts.size(); ++c) {
+    out.m_concepts = m_concepts;
+    const double n = m_examples;
+    for (std::uint32_t c = 0; c < m_counts.size(); ++c) {
         std::vector<std::pair<double, std::string>> weights;
-        for (const auto& [t, k] : counts[c]) {
-            if (k < kMinSupport) continue;
-            const double w = std::log((k + kSmoothing) / (mass[c] + 2 * kSmoothing)) -
-                             std::log((df[t] + kSmoothing) / (n + 2 * kSmoothing));
-            if (w >= kMinWeight) weights.emplace_back(w, t);
+        for (std::uint32_t t = 0; t < m_counts[c].size(); ++t) {
+            const double k = m_counts[c][t];
+            if (k < kMinSupport || excluded.count(m_stems[t])) continue;
+            const double w = std::log((k + kSmoothing) / (m_mass[c] + 2 * kSmoothing)) -
+                             std::log((m_df[t] + kSmoothing) / (n + 2 * kSmoothing));
+            if (w >= kMinWeight) weights.emplace_back(w, m_stems[t]);
         }
         std::sort(weights.begin(), weights.end(), std::greater<>());
         if (weights.size() > kTermsPerConcept) weights.resize(kTermsPerConcept);
         for (const auto& [w, t] : weights) out.m_terms[t].emplace_back(c, static_cast<float>(w));
     }
     return out;
+}
+
+ConceptProfiles ConceptProfiles::learn(const std::vector<ProfileExample>& examples) {
+    ProfileLearner learner;
+    for (const auto& ex : examples) learner.add(ex);
+    return learner.finish();
 }
 
 std::vector<ProfileScore> ConceptProfiles::score(const std::vector<std::string>& stems) const {

@@ -1,6 +1,7 @@
 #pragma once
 #include <nlohmann/json_fwd.hpp>
 
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -11,6 +12,36 @@ namespace attune::taxonomy {
 struct ProfileExample {
     std::vector<std::string> stems;
     std::vector<std::pair<std::string, double>> concepts;  ///< concept id, weight (1 = the text is about it)
+};
+
+class ConceptProfiles;
+
+/**
+ * Learns concept profiles one example at a time, so a build need not hold every example: keeps
+ * only per-stem and per-concept sums. Learners fed with parts of the examples can be merged.
+ */
+class ProfileLearner {
+public:
+    /** Counts one example; its stems need not be distinct. */
+    void add(const ProfileExample& example);
+    /** Adds the sums of `other` (examples it saw count as seen here after this one's). */
+    void merge(const ProfileLearner& other);
+    /** The profiles of every example added, as if `excluded` stems had been left out of each. */
+    ConceptProfiles finish(const std::set<std::string>& excluded = {}) const;
+
+private:
+    std::uint32_t stem_id(const std::string& stem);
+    std::uint32_t concept_id(const std::string& id);
+
+    std::vector<std::string> m_concepts;  ///< in order of first appearance
+    std::unordered_map<std::string, std::uint32_t> m_concept_index;
+    std::vector<std::string> m_stems;
+    std::unordered_map<std::string, std::uint32_t> m_stem_index;
+    std::vector<double> m_df;                   ///< by stem id: examples that contain the stem
+    std::vector<double> m_mass;                 ///< by concept id: summed example weights
+    std::vector<std::vector<double>> m_counts;  ///< by concept id, then stem id (dense: vocabulary-sized)
+    double m_examples = 0;
+    std::vector<std::uint32_t> m_distinct;      ///< scratch
 };
 
 /** A concept with its statistical score for a text. */
@@ -43,6 +74,7 @@ public:
     static ConceptProfiles from_json(const nlohmann::json& j);
 
 private:
+    friend class ProfileLearner;
     std::vector<std::string> m_concepts;
     std::unordered_map<std::string, std::vector<std::pair<std::uint32_t, float>>> m_terms;
 };
