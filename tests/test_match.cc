@@ -1,10 +1,12 @@
 #include "corpus_reader.h"
+#include "index_builder.h"
 #include "service/search_service.h"
 #include "test_support.h"
 
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <filesystem>
 
 using namespace attune;
 
@@ -203,4 +205,44 @@ TEST_CASE("a clinician who meets every constraint but not the main concern is no
         CHECK(m.unmet.empty());
         CHECK(has(m.why, "does not list Anxiety"));
     }
+}
+
+TEST_CASE("telehealth meets a city within its region when the client accepts telehealth", "[integration]") {
+    test::TempDir dir;
+    // The test corpus plus Dana: anxiety, telehealth only, in Dartmouth (NS), across the harbour
+    // from Halifax, where Cara practises.
+    const std::string corpus = dir.file("corpus");
+    std::filesystem::copy(test::test_corpus(), corpus, std::filesystem::copy_options::recursive);
+    dir.write("corpus/clinicians/dana-test.json", R"({"id": "dana-test", "fictional": true, "name": "Dana Test",
+        "bio": "I help adults who worry all the time, by video.", "concerns": ["anxiety"], "approaches": ["cbt"],
+        "populations": ["individuals"], "languages": ["English"],
+        "location": {"city": "Dartmouth", "region": "NS", "country": "CA"}, "formats": ["telehealth"],
+        "accepting_new_clients": true, "availability_confirmed": "2026-11-01", "free_consultation": false,
+        "fee": {"min": 90, "max": 120, "sliding_scale": false}, "insurance": [],
+        "url": "https://attune.example/clinicians/dana-test"})");
+    indexer::ReadOptions opts;
+    opts.corpus_dir = corpus;
+    const indexer::Corpus read = indexer::read_corpus(opts);
+    REQUIRE(read.errors.empty());
+    {
+        indexer::IndexLock lock(dir.file("db"));
+        indexer::build_index(read, dir.file("db"), nullptr);
+    }
+    service::SearchService svc(dir.file("db"));
+    auto req = request("I worry all the time");
+    req.constraints.city = "Halifax";
+    // Without telehealth Dana is not in Halifax: nobody who fits meets the city.
+    const auto in_person = svc.match(req);
+    CHECK(in_person.meeting_all == 0);
+    for (const auto& m : in_person.clinicians) {
+        INFO(m.record.id);
+        CHECK_FALSE((m.fits && m.unmet.empty()));
+        if (m.record.id == "dana-test") CHECK(m.unmet == std::vector<std::string>{"city: halifax"});
+    }
+    // Telehealth accepted: Dana (same province) meets the city; Ana (Florida) still does not.
+    req.constraints.formats = {"telehealth"};
+    const auto r = svc.match(req);
+    CHECK(ids(r) == std::vector<std::string>{"dana-test"});
+    REQUIRE_FALSE(r.clinicians.empty());
+    CHECK(has(r.clinicians[0].why, "meets city: halifax by telehealth (NS)"));
 }
