@@ -97,6 +97,7 @@ TEST_CASE("crisis variants raise the crisis notice with resources, and idioms do
         "I'm not suicidal but I keep thinking about dying",
         "he choked me last night and I'm scared to go home",
         "I have been hurting myself on purpose",
+        "how can I resist the urge to cut",
     };
     for (const char* q : crises) {
         INFO(q);
@@ -112,6 +113,8 @@ TEST_CASE("crisis variants raise the crisis notice with resources, and idioms do
         "this commute is killing me",
         "dead tired after night shifts",
         "cutting back on drinking",
+        "I have the urge to cut back on sugar",
+        "fighting the urge to cut off my sister",
         "I don't like going outside anymore",
     };
     for (const char* q : idioms) {

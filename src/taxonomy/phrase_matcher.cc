@@ -11,6 +11,12 @@ constexpr int kMaxTotalGap = 3;
 constexpr std::size_t kNegationWindow = 3;
 constexpr int kMaxCrisisGap = 1;
 
+bool particle_follows(const std::vector<text::Token>& tokens, std::size_t last) {
+    if (last + 1 >= tokens.size() || tokens[last + 1].clause_start) return false;
+    const std::string& w = tokens[last + 1].word;
+    return w == "back" || w == "down" || w == "off" || w == "out" || w == "up" || w == "ties";
+}
+
 std::uint64_t edge_key(std::uint32_t node, std::uint32_t term) {
     return (static_cast<std::uint64_t>(node) << 32) | term;
 }
@@ -97,6 +103,9 @@ void PhraseMatcher::walk(const Cursor& cur, const std::vector<std::uint32_t>& id
         // Crisis phrases allow at most one skipped word: "I can't go on anymore" must not be read
         // into "I don't like going outside anymore".
         if (ph.crisis && cur.gaps > kMaxCrisisGap) continue;
+        // Nor does a crisis phrase's last verb take a particle that makes it an everyday phrasal
+        // verb: "the urge to cut" is self-harm, "the urge to cut back on sugar" is not.
+        if (ph.crisis && particle_follows(tokens, raw[cur.pos])) continue;
         PhraseMatch m;
         m.concept_index = ph.concept_index;
         m.phrase = ph.text;
