@@ -27,7 +27,7 @@ bool Filters::empty() const {
 }
 
 QueryBuilder::QueryBuilder(const taxonomy::Taxonomy& taxonomy, text::Analyzer& analyzer)
-    : m_taxonomy(taxonomy), m_analyzer(analyzer) {
+    : m_taxonomy(taxonomy) {
     // Phrases are analysed once here, not per query: the label first, then the shortest phrases,
     // which generalise best (long first-person sentences rarely occur verbatim in documents).
     for (const auto& def : taxonomy.concepts()) {

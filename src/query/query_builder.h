@@ -79,7 +79,6 @@ private:
     using AnalyzedPhrase = std::vector<std::pair<std::string, std::string>>;  ///< (stem, word) of content words
 
     const taxonomy::Taxonomy& m_taxonomy;
-    text::Analyzer& m_analyzer;
     std::map<std::string, std::vector<AnalyzedPhrase>> m_phrases;  ///< concept id -> label, then phrases
 };
 
